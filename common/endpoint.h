@@ -1,0 +1,51 @@
+/*
+ * endpoint — the descriptor an endpoint file fills in.
+ *
+ * cgi-bin/<endpoint>.c declares its HTTP contract as one struct endpoint
+ * and calls serve_main() from main().  Reading that struct tells the
+ * whole contract: methods, authentication, body, field table, the cross-
+ * field check, and either the SQL function that stores the delivery
+ * (the ordinary JSON-in, row-out webhook) or a handler of its own.
+ */
+#ifndef WH_ENDPOINT_H
+#define WH_ENDPOINT_H
+
+#include "status.h"
+#include "valid.h"
+
+struct request;
+
+#define M_GET	0x01
+#define M_POST	0x02
+
+enum auth_scheme {
+	AUTH_NONE,		/* no authentication */
+	AUTH_UPDATEDGE,		/* Timestamp + Authorization (SPEC §2.1) */
+	AUTH_WORKSOME,		/* Signature over the raw body (SPEC §3.1) */
+};
+
+enum body_kind {
+	BODY_NONE,		/* any body is ignored, never read */
+	BODY_JSON,		/* a JSON body is required */
+};
+
+struct endpoint {
+	const char		*name;		/* "events/timelineChanged": logs, delivery.endpoint */
+	const char		*source;	/* "updatedge", "worksome", or NULL */
+	unsigned		 methods;	/* M_GET | M_POST */
+	enum auth_scheme	 auth;
+	enum body_kind		 body;
+	int			 database;	/* 1: needs PostgreSQL */
+	const struct field	*fields;	/* NULL or a table ending in {NULL} */
+	/* Cross-field rules after the table; NULL if none. */
+	enum status		(*check)(struct request *);
+	/*
+	 * Default store: the SQL function called with the delivery
+	 * parameters (serve.h, serve_store()).  Used when handler is NULL.
+	 */
+	const char		*store;
+	/* Own handler: runs after validation, fills the reply. */
+	enum status		(*handler)(struct request *);
+};
+
+#endif

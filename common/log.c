@@ -1,0 +1,148 @@
+/* log — escaped, printf-checked lines on stderr. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char	*prog = "workhooks";
+static enum log_level	 level = LOG_INFO;
+
+static const char *const names[] = { "error", "warn", "info", "debug" };
+
+void
+log_init(const char *progname)
+{
+	const char *p;
+
+	if (progname == NULL)
+		return;
+	p = strrchr(progname, '/');
+	prog = p != NULL ? p + 1 : progname;
+}
+
+void
+log_set_level(enum log_level l)
+{
+	level = l;
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+stamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+void
+log_msg(enum log_level l, const char *fmt, ...)
+{
+	char when[40], line[2048];
+	va_list ap;
+
+	if (l > level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	stamp(when, sizeof(when));
+	fprintf(stderr, "%s %s[%ld] %s: %s\n", when, prog, (long)getpid(),
+	    names[l], line);
+	fflush(stderr);
+}
+
+char *
+log_escape(char *buf, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0, room;
+	unsigned char c;
+
+	if (size == 0)
+		return buf;
+	room = size > 4 ? size - 4 : 0;	/* keep space for "..." and NUL */
+	for (i = 0; s != NULL && i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			if (o + 1 > room)
+				break;
+			buf[o++] = (char)c;
+		} else {
+			if (o + 4 > room)
+				break;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 0xf];
+		}
+	}
+	if (s != NULL && i < len && size > 4) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *
+log_pqmsg(char *buf, size_t size, const char *msg)
+{
+	char one[1024];
+	size_t len, i, o = 0;
+
+	if (msg == NULL)
+		msg = "";
+	len = strlen(msg);
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+		len--;
+	/* libpq's multi-line messages: newline + tab become one blank. */
+	for (i = 0; i < len && o < sizeof(one); i++) {
+		if (msg[i] == '\n' || msg[i] == '\t' || msg[i] == '\r') {
+			if (o > 0 && one[o - 1] != ' ')
+				one[o++] = ' ';
+			continue;
+		}
+		one[o++] = msg[i];
+	}
+	return log_escape(buf, size, one, o);
+}
+
+void
+log_request(const char *endpoint, const char *method, int http,
+    long long usec, long long delivery, const char *reason)
+{
+	char m[32], r[512], d[32];
+
+	if (http < 400 && level < LOG_INFO)
+		return;
+	log_escape(m, sizeof(m), method, method ? strlen(method) : 0);
+	log_escape(r, sizeof(r), reason, reason ? strlen(reason) : 0);
+	if (delivery > 0)
+		snprintf(d, sizeof(d), "%lld", delivery);
+	else
+		snprintf(d, sizeof(d), "-");
+	log_msg(http >= 500 ? LOG_ERROR : http >= 400 ? LOG_WARN : LOG_INFO,
+	    "endpoint=%s method=%s status=%d us=%lld delivery=%s reason=\"%s\"",
+	    endpoint, m, http, usec, d, r);
+}

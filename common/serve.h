@@ -1,0 +1,114 @@
+/*
+ * serve — the request loop and the path of one request.
+ *
+ * serve_main() loads the configuration (exiting with a message naming the
+ * key and line if it is bad: err() only before the loop), then serves
+ * FastCGI requests (FCGX_Accept_r, explicit streams) or, when not started
+ * as FastCGI, the one CGI request in the environment.  Each request runs,
+ * in order: method (405) → declared length (413) → Content-Type (415) →
+ * body → authentication (401) → JSON (400) → field table and check (400)
+ * → handler or default store (503/500) → response → one log line.
+ * SIGTERM: the request in hand is finished, then the process exits.
+ *
+ * Ownership: a struct request lives for one request and everything it
+ * points to is freed by request_free() in serve.c — except the strings
+ * borrowed from the FastCGI parameters (die at the next accept) and from
+ * the JSON root (die with it).  Handlers never keep pointers across
+ * requests; per-process state lives in struct worker.
+ */
+#ifndef WH_SERVE_H
+#define WH_SERVE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "db.h"
+#include "endpoint.h"
+#include "rejects.h"
+#include "status.h"
+#include "valid.h"
+#include "wtime.h"
+
+/* Made once per process, before the accept loop. */
+struct worker {
+	struct config		 cfg;
+	struct db		 db;		/* writes (and reads by default) */
+	struct db		 rodb;		/* suggestions_database, if set */
+	struct db		*reader;	/* &rodb if set, else &db */
+	struct rejects		 rejects;
+	const struct endpoint	*ep;
+	char			 label[96];	/* "source/name" for logs */
+	struct db_stmt		 store;		/* the endpoint's default store */
+	void			*data;		/* handler's own per-process state */
+};
+
+struct request {
+	struct worker		*w;
+	const struct endpoint	*ep;
+	const char		*method;	/* borrowed (params) */
+	const char		*path;		/* borrowed; REQUEST_URI or SCRIPT_NAME+PATH_INFO */
+	char			*body;		/* owned; NUL-terminated, len bytes */
+	size_t			 len;
+	struct json_object	*root;		/* owned */
+	struct value		 vals[VALID_MAX_FIELDS];
+	/* Authentication results. */
+	const char		*secret_label;	/* borrowed from cfg */
+	const char		*signature;	/* borrowed: header as received */
+	const char		*timestamp;	/* borrowed: updatedge Timestamp */
+	struct wtime		 signed_at;
+	/* Outcome. */
+	enum status		 st;
+	const char		*reason;	/* static: log and reject counts */
+	const char		*field;		/* static: 400 naming the field */
+	const char		*detail;	/* static: 400 detail */
+	char			 why[512];	/* escaped log detail */
+	char			*reply;		/* owned: 200 body (JSON text) */
+	long long		 delivery;
+	long long		 times_received;
+	/* Private to serve.c. */
+	void			*io;
+	struct timespec		 t0;
+};
+
+/* Entry point for an endpoint binary's main(). */
+int		serve_main(const struct endpoint *ep, int argc, char *argv[]);
+
+/* A request parameter (CGI variable such as "HTTP_SIGNATURE"), borrowed. */
+const char	*serve_param(struct request *, const char *name);
+
+/*
+ * Fail the request: st with a static reason (logged and counted); for
+ * 400, field and detail (static) go into the JSON error body.
+ */
+enum status	serve_fail(struct request *, enum status st, const char *reason,
+		    const char *field, const char *detail);
+
+/* Take ownership of a 200 body (JSON text made with malloc). */
+void		serve_reply(struct request *, char *json);
+
+/*
+ * Make stmt call the store function fn (schema-qualified, static string)
+ * with the delivery parameters below; name is the prepared name.
+ */
+void		serve_store_stmt(struct db_stmt *stmt, const char *name,
+		    const char *fn);
+
+/*
+ * The default store: call the SQL function fn (schema-qualified) with the
+ * delivery parameters, in this order:
+ *   $1 endpoint text, $2 event text, $3 body text, $4 signature text,
+ *   $5 secret_label text, $6 signed_timestamp text, $7 signed_at
+ *   timestamptz, $8 subject text
+ * It must return one row (delivery_id bigint, times_received bigint), and
+ * do the delivery and what derives from it in one transaction.
+ * stmt is prepared once per connection.  event and subject may be NULL.
+ * On ST_OK the request's delivery and times_received are set and a reply
+ * {"status":"ok","delivery":N,"duplicate":bool} is made.
+ */
+enum status	serve_store(struct request *, struct db_stmt *stmt,
+		    const char *event, const char *subject);
+
+#endif
