@@ -397,8 +397,12 @@ handle(struct worker *w, struct io *io)
 	 * A body we did not read (413, an ignored body) must not be taken
 	 * for the next request on a kept FastCGI connection: close it.
 	 */
-	if (io->fcgi != NULL && req.body == NULL)
-		io->fcgi->keepConnection = 0;
+	if (io->fcgi != NULL && req.body == NULL) {
+		const char *cl = serve_param(&req, "CONTENT_LENGTH");
+
+		if (cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0)
+			io->fcgi->keepConnection = 0;
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (long long)(t1.tv_sec - req.t0.tv_sec) * 1000000 +
