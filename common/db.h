@@ -5,7 +5,8 @@
  * failure without restarting the process (DESIGN "Processes").  At connect
  * the search_path is emptied, so every name in SQL is schema-qualified.
  * Statements are prepared once per connection: a struct db_stmt remembers
- * the connection generation it was prepared on.  SQLSTATE → status is in
+ * the connection generation it was prepared on, so a db_stmt belongs to
+ * one struct db.  SQLSTATE → status is in
  * one place (db_status()).
  */
 #ifndef WH_DB_H
