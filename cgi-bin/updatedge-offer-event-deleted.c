@@ -1,0 +1,31 @@
+/*
+ * POST /offer/eventDeleted — a worker deleted an event that an offer had
+ * put on the timeline (SPEC §2.2, §2.3).  Stored by
+ * workhooks.store_offer_event_deleted (sql/002): the delivery and one
+ * workhooks.offer_event_deleted row; a repeated body is counted only.
+ */
+#include "serve.h"
+
+static const struct field fields[] = {
+	{ .key = "offerId", .type = FT_ID, .required = REQUIRED },
+	{ .key = "workerId", .type = FT_ID, .required = REQUIRED },
+	{ .key = "eventStart", .type = FT_DATETIME, .required = REQUIRED },
+	{ .key = NULL }
+};
+
+static const struct endpoint ep = {
+	.name = "offer/eventDeleted",
+	.source = "updatedge",
+	.methods = M_POST,
+	.auth = AUTH_UPDATEDGE,
+	.body = BODY_JSON,
+	.database = 1,
+	.fields = fields,
+	.store = "workhooks.store_offer_event_deleted",
+};
+
+int
+main(int argc, char *argv[])
+{
+	return serve_main(&ep, argc, argv);
+}
