@@ -34,13 +34,105 @@ u4(const char *s, size_t len, size_t i)
 }
 
 /*
- * Second pass over text json-c already accepted: inside strings refuse
- * raw control bytes, \u0000 and surrogate escapes that do not pair up.
+ * Well-formed UTF-8 (RFC 3629; Unicode Table 3-7): no overlong forms, no
+ * encoded surrogates, nothing above U+10FFFF.  json-c's own check
+ * (JSON_TOKENER_VALIDATE_UTF8) only counts continuation bytes, and
+ * PostgreSQL refuses what it lets through.
+ */
+static int
+utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+	unsigned char lo, hi;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+		if (s[i] >= 0xC2 && s[i] <= 0xDF)
+			n = 1;
+		else if (s[i] >= 0xE0 && s[i] <= 0xEF) {
+			n = 2;
+			if (s[i] == 0xE0)
+				lo = 0xA0;
+			else if (s[i] == 0xED)
+				hi = 0x9F;
+		} else if (s[i] >= 0xF0 && s[i] <= 0xF4) {
+			n = 3;
+			if (s[i] == 0xF0)
+				lo = 0x90;
+			else if (s[i] == 0xF4)
+				hi = 0x8F;
+		} else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return 0;
+		for (k = 2; k <= n; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* RFC 8259 number: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+static int
+number_valid(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (i++, d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (d == 0)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (d == 0)
+			return 0;
+	}
+	return i == n;
+}
+
+/* Bytes that end a bare token outside strings. */
+static int
+delim(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '{' ||
+	    c == '}' || c == '[' || c == ']' || c == ',' || c == ':' ||
+	    c == '"';
+}
+
+/*
+ * Second pass over text json-c already accepted.  Outside strings, every
+ * token must be true, false, null or an RFC 8259 number: json-c's strict
+ * mode still takes 'single-quoted' strings, NaN, Infinity, leading zeros
+ * and "1.".  Inside strings refuse raw control bytes, \u0000 and
+ * surrogate escapes that do not pair up.
  */
 static const char *
 scan_strings(const char *s, size_t len)
 {
-	size_t i;
+	size_t i, t, n;
 	int in = 0;
 	long u, lo;
 
@@ -48,8 +140,21 @@ scan_strings(const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 
 		if (!in) {
-			if (c == '"')
+			if (c == '"') {
 				in = 1;
+				continue;
+			}
+			if (delim((char)c))
+				continue;
+			for (t = i; t < len && !delim(s[t]); t++)
+				continue;
+			n = t - i;
+			if (!(n == 4 && memcmp(s + i, "true", 4) == 0) &&
+			    !(n == 5 && memcmp(s + i, "false", 5) == 0) &&
+			    !(n == 4 && memcmp(s + i, "null", 4) == 0) &&
+			    !number_valid(s + i, n))
+				return "not an RFC 8259 value";
+			i = t - 1;
 			continue;
 		}
 		if (c == '"') {
@@ -128,6 +233,9 @@ json_parse_strict(const char *buf, size_t len, struct json_object **out,
 			*why = "trailing bytes after the JSON value";
 			goto fail;
 		}
+	*why = "invalid UTF-8";
+	if (!utf8_valid((const unsigned char *)buf, len))
+		goto fail;
 	if ((*why = scan_strings(buf, len)) != NULL)
 		goto fail;
 	json_tokener_free(tok);
