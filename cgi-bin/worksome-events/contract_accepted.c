@@ -1,0 +1,13 @@
+/*
+ * contractAccepted — the worker accepted a contract (SPEC §3.2): data
+ * holds contract, worker, trustedContact, customFieldValues.  A hire
+ * version like any other (hire.c).
+ */
+#include "events.h"
+
+const struct ws_event ws_contract_accepted = {
+	.name = "contractAccepted",
+	.fields = ws_hire_fields,
+	.check = ws_hire_check,
+	.store = WS_STORE_HIRE,
+};

@@ -1,0 +1,57 @@
+/*
+ * events — the Worksome events POST /worksome knows (SPEC §3.2).
+ *
+ * Each event is one struct ws_event in its own file under
+ * cgi-bin/worksome-events/, listed once in worksome.c's table.  The descriptor
+ * says, as data: the event name, the field table its payload must meet
+ * (dotted paths from the body's root, object rows before their members;
+ * a shared table plus the event's own rows),
+ * an optional cross-field check, and the SQL function that stores it
+ * (called with serve_store()'s delivery parameters, sql/003).
+ *
+ * Adding an event = a new file with its descriptor, a declaration below,
+ * a row in worksome.c and a source in Makefile.am.
+ */
+#ifndef WH_WORKSOME_EVENTS_H
+#define WH_WORKSOME_EVENTS_H
+
+#include "serve.h"
+
+struct ws_event {
+	const char		*name;		/* the "event" value, exactly */
+	/*
+	 * The payload's field table (NULL: none).  Values land in
+	 * req->vals, replacing the envelope's.
+	 */
+	const struct field	*fields;
+	/*
+	 * The event's own rows beyond a shared table (NULL: none), checked
+	 * after fields; their values are not kept.
+	 */
+	const struct field	*extra;
+	/* Cross-field rules on fields' values; NULL if none. */
+	enum status		(*check)(struct request *);
+	/* SQL store function, schema-qualified (sql/003_worksome.sql). */
+	const char		*store;
+};
+
+/*
+ * The hire events share one field table and check (hire.c): contract,
+ * worker and trustedContact objects required, the contract's typed
+ * fields checked so that every cast the store function makes succeeds.
+ */
+extern const struct field	ws_hire_fields[];
+enum status			ws_hire_check(struct request *);
+#define WS_STORE_HIRE		"workhooks.store_worksome_hire"
+
+extern const struct ws_event	ws_contract_accepted;
+extern const struct ws_event	ws_hire_updated;
+extern const struct ws_event	ws_hire_ended;
+extern const struct ws_event	ws_hire_cancelled;
+extern const struct ws_event	ws_hire_terminated;
+extern const struct ws_event	ws_trusted_contact_updated;
+
+/* Any other event with a valid signature: the delivery only. */
+#define WS_STORE_RAW		"workhooks.store_worksome_raw"
+
+#endif

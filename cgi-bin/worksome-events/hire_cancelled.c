@@ -1,0 +1,19 @@
+/*
+ * hireCancelled — a hire was cancelled (SPEC §3.2): the hire objects
+ * (hire.c) plus cancelReason, kept as whatever JSON value arrives (the
+ * vector's is PHP's empty {}), in worksome_hire_version.cancel_reason.
+ */
+#include "events.h"
+
+static const struct field extra[] = {
+	{ .key = "data.cancelReason", .type = FT_ANY },
+	{ .key = NULL }
+};
+
+const struct ws_event ws_hire_cancelled = {
+	.name = "hireCancelled",
+	.fields = ws_hire_fields,
+	.extra = extra,
+	.check = ws_hire_check,
+	.store = WS_STORE_HIRE,
+};

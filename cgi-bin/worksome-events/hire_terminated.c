@@ -1,0 +1,19 @@
+/*
+ * hireTerminated — a hire was ended early (SPEC §3.2): as hireEnded plus
+ * terminatedReason, documented as a string but kept as whatever JSON value
+ * arrives, in worksome_hire_version.terminated_reason.
+ */
+#include "events.h"
+
+static const struct field extra[] = {
+	{ .key = "data.terminatedReason", .type = FT_ANY },
+	{ .key = NULL }
+};
+
+const struct ws_event ws_hire_terminated = {
+	.name = "hireTerminated",
+	.fields = ws_hire_fields,
+	.extra = extra,
+	.check = ws_hire_check,
+	.store = WS_STORE_HIRE,
+};

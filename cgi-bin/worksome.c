@@ -1,0 +1,111 @@
+/*
+ * POST /worksome — every Worksome event, on the one URL the organisation
+ * registers (SPEC §3).
+ *
+ * The runtime verifies the Signature header (hex HMAC-SHA256 of the raw
+ * body with any configured worksome_secret.*, SPEC §3.1) before the body
+ * is parsed, then checks the envelope {"event": string, "data": object}.
+ * The handler routes on event through the table below: a known event's
+ * own field table and check (a file in cgi-bin/worksome-events/), then its SQL store
+ * function, which records the delivery and derives the hire, worker,
+ * trusted-contact, custom-field and job-owner rows in one transaction
+ * (sql/003_worksome.sql).  An event not in the table is stored as the
+ * delivery only and answered 200: Worksome adds events over time.
+ *
+ * Deliveries are deduplicated on the raw body; a repeat is 200 and
+ * counted.  Worksome does not order its deliveries, so every version of a
+ * hire is kept and the current one is the latest received.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve.h"
+#include "worksome-events/events.h"
+
+enum { F_EVENT, F_DATA };
+
+static const struct field fields[] = {
+	[F_EVENT] = { .key = "event", .type = FT_STRING,
+	    .required = REQUIRED, .min = 1 },
+	[F_DATA] = { .key = "data", .type = FT_OBJECT,
+	    .required = REQUIRED },
+	{ .key = NULL }
+};
+
+/* The known events: one file and one row each. */
+static const struct ws_event *const events[] = {
+	&ws_contract_accepted,
+	&ws_hire_updated,
+	&ws_hire_ended,
+	&ws_hire_cancelled,
+	&ws_hire_terminated,
+	&ws_trusted_contact_updated,
+};
+#define NEVENTS	(sizeof(events) / sizeof(events[0]))
+
+/*
+ * One store statement per event, and the last for unknown events; made in
+ * main() before the loop, prepared once per connection by db_exec().
+ * Process lifetime: never freed.
+ */
+static struct db_stmt stmts[NEVENTS + 1];
+
+static enum status
+route(struct request *req)
+{
+	/* Borrowed from the root: valid until request_free(). */
+	const char *name = req->vals[F_EVENT].s;
+	const struct ws_event *ev = NULL;
+	struct db_stmt *stmt = &stmts[NEVENTS];
+	struct value extra[VALID_MAX_FIELDS];
+	struct verror verr;
+	enum status st;
+	size_t i;
+
+	for (i = 0; i < NEVENTS; i++)
+		if (strcmp(events[i]->name, name) == 0) {
+			ev = events[i];
+			stmt = &stmts[i];
+			break;
+		}
+	if (ev != NULL) {
+		if (ev->fields != NULL && (st = valid_fields(req->root,
+		    ev->fields, req->vals, &verr)) != ST_OK)
+			return serve_fail(req, st, "invalid field", verr.field,
+			    verr.detail);
+		if (ev->extra != NULL && (st = valid_fields(req->root,
+		    ev->extra, extra, &verr)) != ST_OK)
+			return serve_fail(req, st, "invalid field", verr.field,
+			    verr.detail);
+		if (ev->check != NULL && (st = ev->check(req)) != ST_OK)
+			return st;
+	}
+	return serve_store(req, stmt, name, NULL);
+}
+
+static const struct endpoint ep = {
+	.name = "worksome",
+	.source = "worksome",
+	.methods = M_POST,
+	.auth = AUTH_WORKSOME,
+	.body = BODY_JSON,
+	.database = 1,
+	.fields = fields,
+	.handler = route,
+};
+
+int
+main(int argc, char *argv[])
+{
+	static char names[NEVENTS][64];
+	size_t i;
+
+	for (i = 0; i < NEVENTS; i++) {
+		snprintf(names[i], sizeof(names[i]), "worksome_%s",
+		    events[i]->name);
+		serve_store_stmt(&stmts[i], names[i], events[i]->store);
+	}
+	serve_store_stmt(&stmts[NEVENTS], "worksome_raw", WS_STORE_RAW);
+	return serve_main(&ep, argc, argv);
+}
