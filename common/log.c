@@ -81,8 +81,18 @@ log_escape(char *buf, size_t size, const char *s, size_t len)
 
 	if (size == 0)
 		return buf;
-	room = size > 4 ? size - 4 : 0;	/* keep space for "..." and NUL */
-	for (i = 0; s != NULL && i < len; i++) {
+	if (s == NULL)
+		len = 0;
+	/* Cut only when the whole escaped output does not fit. */
+	for (i = 0, room = 0; i < len && room < size; i++) {
+		c = (unsigned char)s[i];
+		room += c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? 1 : 4;
+	}
+	if (room < size)
+		room = size - 1;
+	else
+		room = size > 4 ? size - 4 : 0;	/* keep space for "..." */
+	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			if (o + 1 > room)
@@ -97,7 +107,7 @@ log_escape(char *buf, size_t size, const char *s, size_t len)
 			buf[o++] = hex[c & 0xf];
 		}
 	}
-	if (s != NULL && i < len && size > 4) {
+	if (i < len && size > 4) {
 		memcpy(buf + o, "...", 3);
 		o += 3;
 	}
