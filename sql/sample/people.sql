@@ -8,14 +8,14 @@
 -- ../shared/vectors/updatedge-contact-suggestions.json), hiring@companyC.com,
 -- ops@companyD.com.  Try (signed; see README):
 --   {"userEmailAddresses":["someone@companyA.com"],"filter":"smith"}
--- which returns Fred Smith only, or without "filter" for everyone companyA
--- worked with.
+-- which returns Fred Smith only: exactly the answer SPEC §2.4 shows.
+-- Without "filter", everyone companyA worked with.
 
 BEGIN;
 
 CREATE TEMPORARY TABLE sample_person (name text, email text, image text) ON COMMIT DROP;
 INSERT INTO sample_person VALUES
-	('Fred Smith',     'fred@smith.example',          'https://img.example.org/fred-smith.jpg'),
+	('Fred Smith',     'fred@smith.com',              'http://myorg.com/fred-smith.jpg'),
 	('Amelia Jones',   'amelia.jones@example.com',    'https://img.example.org/amelia-jones.jpg'),
 	('Oliver Brown',   'oliver.brown@example.com',    NULL),
 	('Isla Taylor',    'isla.taylor@example.net',     'https://img.example.org/isla-taylor.png'),
@@ -41,7 +41,7 @@ CREATE TEMPORARY TABLE sample_relationship (email text, hirer text, rating small
 	provider text, last_worked timestamptz) ON COMMIT DROP;
 INSERT INTO sample_relationship VALUES
 	-- the SPEC §2.4 example answer
-	('fred@smith.example',        'someone@companyA.com',     3, 'Another Organisation', '2019-01-02T00:00:00Z'),
+	('fred@smith.com',            'someone@companyA.com',     3, 'Another Organisation', '2019-01-02T00:00:00Z'),
 	('amelia.jones@example.com',  'someone@companyA.com',     5, 'updatedge',            '2024-03-15T17:30:00Z'),
 	('amelia.jones@example.com',  'someoneelse@companyB.com', 4, 'Another Organisation', '2023-11-02T09:00:00Z'),
 	('amelia.jones@example.com',  'hiring@companyC.com',      5, 'updatedge',            '2022-07-01T08:00:00Z'),
