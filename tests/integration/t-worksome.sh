@@ -237,7 +237,7 @@ expect_status 200 "out of order: the earlier-meant version (active) second -> 20
 d2=$(delivery_of)
 is "$(sql "SELECT string_agg(status, ',' ORDER BY delivery_id) FROM workhooks.worksome_hire_version WHERE hire_key = 'order-$RUN'")" \
 	"ended,active" "both versions kept in worksome_hire_version, in arrival order"
-is "$(sql "SELECT delivery_id, status, versions FROM workhooks.worksome_hire WHERE hire_key = 'order-$RUN'")" \
+is "$(sql "SELECT current_delivery_id, status, versions FROM workhooks.worksome_hire WHERE hire_key = 'order-$RUN'")" \
 	"$d2|active|2" "current state = the latest received version"
 is "$(sql "SELECT status, end_date IS NULL FROM workhooks.worksome_hire_current WHERE hire_key = 'order-$RUN'")" \
 	"active|t" "worksome_hire_current shows the latest received"
