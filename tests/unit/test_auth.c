@@ -12,7 +12,7 @@
 #include <openssl/hmac.h>
 
 #include "auth.h"
-#include "config.h"
+#include "../../common/config.h"	/* not autoconf's config.h */
 #include "tap.h"
 
 #define UE_SECRET	"0da22586-719c-433b-bd81-d66ec6d5b932"
