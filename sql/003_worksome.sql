@@ -160,9 +160,11 @@ CREATE TABLE workhooks.worksome_relationship (
 	last_worked		timestamptz,		-- end date, else last seen active
 	PRIMARY KEY (hire_key, owner_email_key)
 );
--- contact_suggestions() reaches a hirer's rows through this index.
+-- contact_suggestions() reaches a hirer's rows through this index, and
+-- reads them from it alone (an index-only scan: no heap page per row).
 CREATE INDEX worksome_relationship_owner
-	ON workhooks.worksome_relationship (owner_email_key, worker_email_key);
+	ON workhooks.worksome_relationship (owner_email_key, worker_email_key)
+	INCLUDE (worker_email, worker_name, last_worked);
 COMMENT ON TABLE workhooks.worksome_relationship IS
 	'Worker x job owner of every Worksome hire (current version, status not draft/offered, worker with an email): a source of contact suggestions.';
 
