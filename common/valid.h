@@ -24,7 +24,7 @@ enum ftype {
 	FT_DATETIME,	/* ISO 8601 date-time, SPEC §1 */
 	FT_DATE,	/* YYYY-MM-DD */
 	FT_ENUM,	/* string, one of choices */
-	FT_EMAIL,	/* string with one '@', 3–254 characters */
+	FT_EMAIL,	/* string with one '@', 3–254 bytes, no blanks */
 	FT_STRINGS,	/* array of strings; min/max items, item_max chars */
 	FT_OBJECT,	/* object */
 	FT_ARRAY,	/* array */
