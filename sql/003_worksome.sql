@@ -53,7 +53,7 @@ CREATE TABLE workhooks.worksome_worker (
 	first_received_at	timestamptz NOT NULL
 );
 COMMENT ON TABLE workhooks.worksome_worker IS
-	'Worksome workers as last received (highest delivery id); any hire or trustedContactUpdated event updates them.';
+	'Worksome workers as last received (highest delivery id; a field missing from that delivery keeps its earlier value); any hire or trustedContactUpdated event updates them.';
 
 CREATE TABLE workhooks.worksome_trusted_contact (
 	id			text PRIMARY KEY,	-- trustedContact.id
@@ -176,7 +176,10 @@ COMMENT ON TABLE workhooks.worksome_relationship IS
 -- planned again at every call (measured: 3x slower stores).
 
 -- The worker of a delivery becomes current unless a later delivery has
--- already been applied.
+-- already been applied.  A field the newer delivery leaves out (or sends
+-- as null, which SPEC §1 reads as absent) keeps the value known before:
+-- trustedContactUpdated carries a reduced worker object, without email,
+-- phone, location or business entity.
 CREATE FUNCTION workhooks.worksome_apply_worker(p_delivery bigint,
 	p_event text, w jsonb, p_received_at timestamptz)
 RETURNS void
@@ -203,21 +206,24 @@ BEGIN
 	       p_delivery, p_event, p_received_at, p_received_at
 	WHERE w->>'id' IS NOT NULL
 	ON CONFLICT (id) DO UPDATE SET
-		name = excluded.name, first_name = excluded.first_name,
-		middle_name = excluded.middle_name, last_name = excluded.last_name,
-		email = excluded.email, phone = excluded.phone,
-		location_name = excluded.location_name,
-		location_address = excluded.location_address,
-		location_city = excluded.location_city,
-		location_zipcode = excluded.location_zipcode,
-		location_county = excluded.location_county,
-		location_state = excluded.location_state,
-		location_country = excluded.location_country,
-		business_entity_type = excluded.business_entity_type,
-		business_label = excluded.business_label,
-		business_company_no = excluded.business_company_no,
-		business_company_name = excluded.business_company_name,
-		business_tax_no = excluded.business_tax_no,
+		name = coalesce(excluded.name, x.name),
+		first_name = coalesce(excluded.first_name, x.first_name),
+		middle_name = coalesce(excluded.middle_name, x.middle_name),
+		last_name = coalesce(excluded.last_name, x.last_name),
+		email = coalesce(excluded.email, x.email),
+		phone = coalesce(excluded.phone, x.phone),
+		location_name = coalesce(excluded.location_name, x.location_name),
+		location_address = coalesce(excluded.location_address, x.location_address),
+		location_city = coalesce(excluded.location_city, x.location_city),
+		location_zipcode = coalesce(excluded.location_zipcode, x.location_zipcode),
+		location_county = coalesce(excluded.location_county, x.location_county),
+		location_state = coalesce(excluded.location_state, x.location_state),
+		location_country = coalesce(excluded.location_country, x.location_country),
+		business_entity_type = coalesce(excluded.business_entity_type, x.business_entity_type),
+		business_label = coalesce(excluded.business_label, x.business_label),
+		business_company_no = coalesce(excluded.business_company_no, x.business_company_no),
+		business_company_name = coalesce(excluded.business_company_name, x.business_company_name),
+		business_tax_no = coalesce(excluded.business_tax_no, x.business_tax_no),
 		delivery_id = excluded.delivery_id, event = excluded.event,
 		received_at = excluded.received_at
 	WHERE x.delivery_id < excluded.delivery_id;

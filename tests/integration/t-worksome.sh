@@ -244,6 +244,21 @@ is "$(sql "SELECT status, end_date IS NULL FROM workhooks.worksome_hire_current 
 [ "$d2" -gt "$d1" ]
 _t_check $? "the latest received has the higher delivery id"
 
+# trustedContactUpdated carries a reduced worker object: what it leaves out
+# keeps the value a hire event brought; what it carries is current.
+f=$(body merge1 "$(hire_body "merge-$RUN" active null "merge.$RUN@example.com" "[]" "Mae Before")")
+ws_post "$f"
+expect_status 200 "a hire brings a worker with an email -> 200"
+f=$(body merge2 "{\"event\":\"trustedContactUpdated\",\"data\":{\"trustedContact\":{\"id\":\"T-merge-$RUN\",\"accountId\":\"QWNjb3VudDox\",\"externalIdentifier\":\"EXT-$RUN\",\"status\":\"declined\"},\"worker\":{\"id\":\"W-merge-$RUN\",\"name\":\"Mae After\"}}}")
+ws_post "$f"
+expect_status 200 "then trustedContactUpdated for that worker, without an email -> 200"
+is "$(sql "SELECT name, email, event FROM workhooks.worksome_worker WHERE id = 'W-merge-$RUN'")" \
+	"Mae After|merge.$RUN@example.com|trustedContactUpdated" "the worker: new name, email kept from the hire"
+is "$(sql "SELECT status, external_identifier FROM workhooks.worksome_trusted_contact WHERE id = 'T-merge-$RUN'")" \
+	"declined|EXT-$RUN" "the trusted contact as trustedContactUpdated says"
+is "$(sql "SELECT trusted_contact_status, hires FROM workhooks.worksome_worker_current WHERE id = 'W-merge-$RUN'")" \
+	"declined|1" "worksome_worker_current: trusted-contact status and hire count"
+
 # ---------------------------------------------------------------- database down
 
 pids_before=$(worker_pids worksome | tr '\n' ' ')
