@@ -75,6 +75,13 @@ wh_pg_bindir() {
 # wh_mkdir DIR...: directories the unprivileged users must be able to enter.
 wh_mkdir() { mkdir -p "$@" && chmod 755 "$@"; }
 
+# wh_can USER TEST PATH: as root, check that USER passes "test TEST PATH"
+# (a state directory under /root is out of reach of postgres and www-data).
+wh_can() {
+	wh_is_root || return 0
+	runuser -u "$1" -- test "$2" "$3" 2>/dev/null
+}
+
 # wh_alive PID: the process exists and is not a zombie (processes re-parented
 # to an init that does not reap stay zombies, and kill -0 succeeds on those).
 wh_alive() {
@@ -193,6 +200,8 @@ pg_init() {
 		return 0
 	fi
 	wh_mkdir "$WH_STATE" "$WH_PGDIR" "$WH_PGSOCK"
+	wh_can "$WH_DB_OSUSER" -x "$WH_PGDIR" ||
+		wh_die "user $WH_DB_OSUSER cannot reach $WH_PGDIR (a parent directory is closed to it; use a state directory elsewhere)"
 	mkdir -p "$WH_PGDATA"
 	chmod 700 "$WH_PGDATA"
 	if wh_is_root; then
@@ -274,7 +283,7 @@ db_load_sample() {
 	sum=$(sha256sum "$f" | cut -d' ' -f1)
 	[ "$(cat "$WH_STATE/sample.sha256" 2>/dev/null)" = "$sum" ] && return 0
 	wh_note "loading sample data from sql/sample/people.sql"
-	wh_psql -1 -f "$f" || wh_die "sql/sample/people.sql failed"
+	wh_psql -f "$f" || wh_die "sql/sample/people.sql failed"
 	printf '%s\n' "$sum" >"$WH_STATE/sample.sha256"
 }
 
@@ -345,6 +354,10 @@ worker_start() {
 		wh_note "skipping $name: $bin not built"
 		return 0
 	fi
+	wh_can "$WH_RUN_USER" -x "$bin" ||
+		wh_die "user $WH_RUN_USER cannot run $bin (a parent directory is closed to it)"
+	wh_can "$WH_RUN_USER" -r "$WH_CONFIG" ||
+		wh_die "user $WH_RUN_USER cannot read $WH_CONFIG"
 	wh_pidfile_alive "$WH_RUN/$name.pid" && return 0
 	rm -f "$sock"
 	mapfile -t env < <(wh_worker_env)
