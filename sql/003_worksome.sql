@@ -22,7 +22,9 @@
 -- already checked every value the functions cast (dates, workerAcceptedAt,
 -- rate) or key rows on (ids), so a cast here cannot fail on client data.
 -- The worksome_apply_* functions hold the derivation, apart from the
--- delivery, so that they can be re-run from workhooks.delivery.payload.
+-- delivery: emptying the worksome_* tables and applying every Worksome
+-- delivery's payload in delivery id order rebuilds them exactly (README).
+-- That is also how a later migration re-derives after a change here.
 
 -- ------------------------------------------------------------------------
 -- Workers and trusted contacts: current state, by Worksome id.
