@@ -193,6 +193,9 @@ bad no-key '{"event":"hireUpdated","data":{"contract":{"hireId":null},"worker":{
 bad bad-rate '{"event":"hireUpdated","data":{"contract":{"id":"x","rate":"12,50"},"worker":{},"trustedContact":{}}}' data.contract.rate "rate not a decimal"
 bad bad-date '{"event":"hireUpdated","data":{"contract":{"id":"x","startDate":"2024-02-30"},"worker":{},"trustedContact":{}}}' data.contract.startDate "startDate not a calendar date"
 bad bad-accepted '{"event":"hireUpdated","data":{"contract":{"id":"x","workerAcceptedAt":"2024-05-28T14:03:11+02:00"},"worker":{},"trustedContact":{}}}' data.contract.workerAcceptedAt "workerAcceptedAt not YYYY-MM-DD HH:mm:ss"
+bad bad-hour '{"event":"hireUpdated","data":{"contract":{"id":"x","workerAcceptedAt":"2024-05-28 24:00:00"},"worker":{},"trustedContact":{}}}' data.contract.workerAcceptedAt "workerAcceptedAt at hour 24"
+bad bad-owners '{"event":"hireUpdated","data":{"contract":{"id":"x","jobOwners":{"0":{"email":"a@b.c"}}},"worker":{},"trustedContact":{}}}' data.contract.jobOwners "jobOwners a non-empty object"
+bad bad-worker-id '{"event":"hireUpdated","data":{"contract":{"id":"x"},"worker":{"id":""},"trustedContact":{}}}' data.worker.id "worker.id empty"
 bad bad-cfv '{"event":"hireUpdated","data":{"contract":{"id":"x"},"worker":{},"trustedContact":{},"customFieldValues":"none"}}' data.customFieldValues "customFieldValues a string"
 
 # Tolerance: every optional field missing or null.
@@ -206,6 +209,12 @@ ws_post "$f"
 expect_status 200 "hireTerminated with 'status' (not hireStatus), an unknown value, terminatedReason an object -> 200"
 is "$(sql "SELECT status, terminated_reason->>'code' FROM workhooks.worksome_hire_version WHERE delivery_id = $(delivery_of)")" \
 	"paused-by-robot|3" "... status kept as sent, terminatedReason kept as jsonb"
+
+f=$(body tsep "{\"event\":\"contractAccepted\",\"data\":{\"contract\":{\"id\":\"tsep-$RUN\",\"workerAcceptedAt\":\"2024-01-15T08:00:00\",\"jobOwners\":{}},\"worker\":{},\"trustedContact\":{}}}")
+ws_post "$f"
+expect_status 200 "workerAcceptedAt with a T instead of the space, jobOwners {} -> 200"
+is "$(sql "SELECT worker_accepted_at = '2024-01-15 07:00:00Z' FROM workhooks.worksome_hire_version WHERE delivery_id = $(delivery_of)")" \
+	t "... read as Copenhagen winter time"
 
 # ---------------------------------------------------------------- repeats
 
