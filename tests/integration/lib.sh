@@ -46,7 +46,9 @@
 #   ue_req METHOD URL [curl args]    req, correctly signed for updatedge
 #   have_bin NAME                    the endpoint binary was built
 #   pg_stop / pg_start               stop / start the test cluster
-#   worker_count NAME                live workers under NAME's multiwatch
+#   worker_count NAME / worker_pids NAME   live workers under NAME's multiwatch
+#   worker_kill NAME [SIGNAL]        kill one worker on purpose (any other
+#                                    worker death fails the run)
 
 set -u
 : "${WH_ROOT:?run the integration tests through script/test}"
@@ -274,3 +276,14 @@ ue_req() {
 # ------------------------------------------------------------------ stack
 
 have_bin() { [ -x "$BIN/$1" ]; }
+
+# worker_kill NAME [SIGNAL]: kill one of NAME's workers on purpose (to test
+# supervision). script/test fails the run for every worker death in a log
+# that was not announced this way.
+worker_kill() {
+	local pid
+	pid=$(worker_pids "$1" | head -n 1)
+	[ -n "$pid" ] || return 1
+	echo "$1" >>"$WH_STATE/deliberate-kills"
+	kill -s "${2:-KILL}" "$pid"
+}
