@@ -249,9 +249,9 @@ pg_stop() {
 db_setup() {
 	WH_PSQL_DB=postgres wh_psql -At -c "SELECT 1 FROM pg_database WHERE datname = 'workhooks'" | grep -q 1 ||
 		WH_PSQL_DB=postgres wh_psql -c "CREATE DATABASE workhooks ENCODING 'UTF8' TEMPLATE template0" ||
-		wh_die "cannot create database workhooks"
-	"$WH_ROOT/script/migrate" "$(wh_conninfo workhooks)" || wh_die "migrations failed"
-	wh_psql <<-'SQL' || wh_die "cannot create the login roles"
+		{ wh_note "cannot create database workhooks"; return 1; }
+	"$WH_ROOT/script/migrate" "$(wh_conninfo workhooks)" || { wh_note "migrations failed"; return 1; }
+	wh_psql <<-'SQL' || { wh_note "cannot create the login roles"; return 1; }
 		DO $$
 		BEGIN
 			IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'workhooks_app') THEN
