@@ -409,6 +409,12 @@ wh_install_snippet() {
 	sed -e "s|/run/workhooks/|$(wh_sed_repl "$WH_RUN/")|g" "$1" >"$2"
 }
 
+# nginx_start: nginx on 127.0.0.1:WH_HTTP_PORT with the shipped snippets.
+#   WH_NGINX_TEMPLATE  main config template (default nginx/private.conf.in;
+#                      @PREFIX@ @RUN@ @PORT@ @USER_LINE@ are filled in)
+#   WH_NGINX_HOOK      a command run with the conf directory as argument
+#                      after the files are written, before nginx -t (the
+#                      benchmark tunes keepalive there)
 nginx_start() {
 	local p=$WH_STATE/nginx user_line= f
 	wh_pidfile_alive "$p/nginx.pid" && return 0
@@ -418,8 +424,12 @@ nginx_start() {
 		wh_install_snippet "$f" "$p/conf/workhooks/${f##*/}"
 	done
 	wh_is_root && user_line="user $WH_RUN_USER $WH_RUN_GROUP;"
-	sed -e "s|@PREFIX@|$(wh_sed_repl "$p")|g" -e "s|@PORT@|$WH_HTTP_PORT|g" \
-		-e "s|@USER_LINE@|$user_line|" "$WH_ROOT/nginx/private.conf.in" >"$p/conf/nginx.conf"
+	sed -e "s|@PREFIX@|$(wh_sed_repl "$p")|g" -e "s|@RUN@|$(wh_sed_repl "$WH_RUN")|g" \
+		-e "s|@PORT@|$WH_HTTP_PORT|g" -e "s|@USER_LINE@|$user_line|" \
+		"${WH_NGINX_TEMPLATE:-$WH_ROOT/nginx/private.conf.in}" >"$p/conf/nginx.conf"
+	if [ -n "${WH_NGINX_HOOK:-}" ]; then
+		$WH_NGINX_HOOK "$p/conf" || wh_die "WH_NGINX_HOOK failed"
+	fi
 	wh_port_free "$WH_HTTP_PORT" || wh_die "127.0.0.1:$WH_HTTP_PORT is in use (set another port)"
 	nginx -q -t -p "$p/" -e "$p/error.log" -c "$p/conf/nginx.conf" ||
 		wh_die "nginx configuration test failed ($p/conf/nginx.conf)"

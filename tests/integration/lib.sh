@@ -17,6 +17,7 @@
 #   BODY_LIMIT      body_limit in that file
 #   DB_CONNINFO     superuser connection to database workhooks
 #   RO_CONNINFO     the read-only login role workhooks_ro
+#   PSQL            a psql command line for DB_CONNINFO (eval "$PSQL -c ...")
 #   WH_*            the stack's paths (script/lib/stack.sh), so that
 #                   pg_stop / pg_start / worker_count work here
 #
