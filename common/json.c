@@ -80,19 +80,28 @@ utf8_valid(const unsigned char *s, size_t len)
 	return 1;
 }
 
-/* RFC 8259 number: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+/*
+ * RFC 8259 number: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+ * Returns 1 if valid, 0 if not a number, -1 if a number PostgreSQL's
+ * numeric cannot hold (jsonb stores numbers as numeric): we bound it well
+ * inside that range at NUM_MAX_DIGITS digits on either side of the point
+ * and an exponent within ±NUM_MAX_DIGITS.
+ */
+#define NUM_MAX_DIGITS	1000
+
 static int
 number_valid(const char *s, size_t n)
 {
-	size_t i = 0, d;
+	size_t i = 0, d, id = 0, fd = 0;
+	long e = 0;
 
 	if (i < n && s[i] == '-')
 		i++;
 	if (i < n && s[i] == '0')
-		i++;
+		i++, id = 1;
 	else if (i < n && s[i] >= '1' && s[i] <= '9')
 		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
+			i++, id++;
 	else
 		return 0;
 	if (i < n && s[i] == '.') {
@@ -100,17 +109,25 @@ number_valid(const char *s, size_t n)
 			d++;
 		if (d == 0)
 			return 0;
+		fd = d;
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 			d++;
+			if (e <= NUM_MAX_DIGITS)
+				e = e * 10 + (s[i] - '0');
+		}
 		if (d == 0)
 			return 0;
 	}
-	return i == n;
+	if (i != n)
+		return 0;
+	if (id > NUM_MAX_DIGITS || fd > NUM_MAX_DIGITS || e > NUM_MAX_DIGITS)
+		return -1;
+	return 1;
 }
 
 /* Bytes that end a bare token outside strings. */
@@ -133,7 +150,7 @@ static const char *
 scan_strings(const char *s, size_t len)
 {
 	size_t i, t, n;
-	int in = 0;
+	int in = 0, num;
 	long u, lo;
 
 	for (i = 0; i < len; i++) {
@@ -149,11 +166,18 @@ scan_strings(const char *s, size_t len)
 			for (t = i; t < len && !delim(s[t]); t++)
 				continue;
 			n = t - i;
-			if (!(n == 4 && memcmp(s + i, "true", 4) == 0) &&
-			    !(n == 5 && memcmp(s + i, "false", 5) == 0) &&
-			    !(n == 4 && memcmp(s + i, "null", 4) == 0) &&
-			    !number_valid(s + i, n))
+			if ((n == 4 && memcmp(s + i, "true", 4) == 0) ||
+			    (n == 5 && memcmp(s + i, "false", 5) == 0) ||
+			    (n == 4 && memcmp(s + i, "null", 4) == 0))
+				num = 1;
+			else
+				num = number_valid(s + i, n);
+			if (num == 0)
 				return "not an RFC 8259 value";
+			if (num < 0)
+				return "number out of range (at most 1000 digits "
+				    "either side of the point, exponent within "
+				    "±1000)";
 			i = t - 1;
 			continue;
 		}

@@ -94,6 +94,8 @@ test_good(void)
 		B("[1e5,-0.0e-0,0E+1,10,-10.01]"), B("[true,false,null]"),
 		B("{\"a\":-1.25e+10}"), B("[0,1,2]"), B("[\"'\"]"),
 		B("\"NaN\""), B("{\"a\":\"01\"}"),
+		/* Numbers PostgreSQL's numeric holds (bounds: ±1000). */
+		B("1e1000"), B("-1E-1000"), B("{\"x\":1e+0999}"),
 	};
 	size_t i;
 	const char *why;
@@ -111,6 +113,9 @@ test_bad(void)
 		B(""), B(" "), B("\n"), B("{"), B("["), B("[1,"), B("{\"a\""),
 		B("{\"a\":"), B("\"abc"), B("tru"), B("nul"), B("-"),
 		B("{\"a\"}"), B("{\"a\":}"), B("[1 2]"), B("{1:2}"),
+		/* Numbers jsonb (numeric) cannot hold: 500 otherwise. */
+		B("1e1001"), B("{\"x\":1e1000000}"), B("[1E-100000]"),
+		B("1e99999999999999999999"),
 		/* Trailing bytes after the value. */
 		B("{}x"), B("{} {}"), B("[] []"), B("1 2"), B("{},"),
 		B("\"a\"\"b\""), B("{}\0"), B("{} \0"), B("123\0"),
@@ -176,6 +181,23 @@ test_bad(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(parse(bad[i].s, bad[i].len, NULL, &why) == ST_BAD_REQUEST,
 		    "json rejects %s", show(bad[i].s, bad[i].len));
+	{
+		/* 1001 integer digits, then 1001 fraction digits. */
+		static char longnum[2100];
+		size_t k;
+
+		memset(longnum, '7', 1001);
+		ok(parse(longnum, 1001, NULL, &why) == ST_BAD_REQUEST,
+		    "json refuses a 1001-digit integer");
+		ok(parse(longnum, 1000, NULL, &why) == ST_OK,
+		    "json accepts a 1000-digit integer");
+		longnum[0] = '0';
+		longnum[1] = '.';
+		for (k = 2; k < 1003; k++)
+			longnum[k] = '3';
+		ok(parse(longnum, 1003, NULL, &why) == ST_BAD_REQUEST,
+		    "json refuses 1001 fraction digits");
+	}
 }
 
 /* n nested containers ('[' or '{"a":'), holding inner (or nothing). */
