@@ -92,12 +92,14 @@ wh_alive() {
 	[ "${stat%% *}" != Z ]
 }
 
-# wh_pidfile_alive FILE: the PID recorded in FILE is alive.
+# wh_pidfile_alive FILE [COMM]: the PID recorded in FILE is alive (and runs
+# the program COMM: after a reboot a stale PID file may name a stranger).
 wh_pidfile_alive() {
 	local pid
 	[ -s "$1" ] || return 1
 	pid=$(head -n 1 "$1")
-	wh_alive "$pid"
+	wh_alive "$pid" || return 1
+	[ -z "${2:-}" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
 }
 
 # wh_stop_pid PID NAME [SIGNAL] [SECONDS]: signal one process, wait for it to
@@ -119,11 +121,13 @@ wh_stop_pid() {
 	return 1
 }
 
-# wh_stop_pidfile FILE NAME [SIGNAL] [SECONDS]
+# wh_stop_pidfile FILE COMM [SIGNAL] [SECONDS]: stop the process FILE names
+# if it is alive and runs COMM.
 wh_stop_pidfile() {
-	local file=$1
-	[ -s "$file" ] || { rm -f "$file"; return 0; }
-	wh_stop_pid "$(head -n 1 "$file")" "${@:2}"
+	local file=$1 comm=$2
+	if wh_pidfile_alive "$file" "$comm"; then
+		wh_stop_pid "$(head -n 1 "$file")" "$comm" "${@:3}"
+	fi
 	rm -f "$file"
 }
 
@@ -191,7 +195,7 @@ wh_psql() {
 		psql -X -q -v ON_ERROR_STOP=1 -d "$(wh_conninfo "${WH_PSQL_DB:-workhooks}")" "$@"
 }
 
-pg_running() { wh_pidfile_alive "$WH_PGDATA/postmaster.pid"; }
+pg_running() { wh_pidfile_alive "$WH_PGDATA/postmaster.pid" postgres; }
 
 # pg_init: create the cluster unless it exists (a re-run reuses it).
 pg_init() {
@@ -358,7 +362,7 @@ worker_start() {
 		wh_die "user $WH_RUN_USER cannot run $bin (a parent directory is closed to it)"
 	wh_can "$WH_RUN_USER" -r "$WH_CONFIG" ||
 		wh_die "user $WH_RUN_USER cannot read $WH_CONFIG"
-	wh_pidfile_alive "$WH_RUN/$name.pid" && return 0
+	wh_pidfile_alive "$WH_RUN/$name.pid" multiwatch && return 0
 	rm -f "$sock"
 	mapfile -t env < <(wh_worker_env)
 	opts=(-n -s "$sock" -M 0660)
@@ -389,7 +393,7 @@ workers_start() {
 }
 
 worker_stop() {
-	wh_stop_pidfile "$WH_RUN/$1.pid" "$1 workers" TERM 15
+	wh_stop_pidfile "$WH_RUN/$1.pid" multiwatch TERM 15
 	rm -f "$WH_RUN/$1.sock"
 }
 
@@ -417,7 +421,7 @@ wh_install_snippet() {
 #                      benchmark tunes keepalive there)
 nginx_start() {
 	local p=$WH_STATE/nginx user_line= f
-	wh_pidfile_alive "$p/nginx.pid" && return 0
+	wh_pidfile_alive "$p/nginx.pid" nginx && return 0
 	wh_mkdir "$p" "$p/conf" "$p/conf/workhooks" "$p/tmp"
 	cp /etc/nginx/fastcgi_params "$p/conf/fastcgi_params" || wh_die "no /etc/nginx/fastcgi_params (run script/bootstrap)"
 	for f in "$WH_ROOT"/nginx/workhooks*.conf; do
@@ -434,7 +438,7 @@ nginx_start() {
 	nginx -q -t -p "$p/" -e "$p/error.log" -c "$p/conf/nginx.conf" ||
 		wh_die "nginx configuration test failed ($p/conf/nginx.conf)"
 	nginx -p "$p/" -e "$p/error.log" -c "$p/conf/nginx.conf" || wh_die "nginx did not start (log: $p/error.log)"
-	wh_wait 10 wh_pidfile_alive "$p/nginx.pid" || wh_die "nginx did not start (log: $p/error.log)"
+	wh_wait 10 wh_pidfile_alive "$p/nginx.pid" nginx || wh_die "nginx did not start (log: $p/error.log)"
 }
 
 nginx_stop() {
@@ -448,7 +452,7 @@ WH_APACHE_MODDIR=/usr/lib/apache2/modules
 
 apache_start() {
 	local p=$WH_STATE/apache user_line=
-	wh_pidfile_alive "$p/httpd.pid" && return 0
+	wh_pidfile_alive "$p/httpd.pid" apache2 && return 0
 	[ -x /usr/sbin/apache2 ] || wh_die "no /usr/sbin/apache2 (run script/bootstrap)"
 	wh_mkdir "$p" "$p/run" "$p/htdocs"
 	wh_install_snippet "$WH_ROOT/apache/workhooks.conf" "$p/workhooks.conf"
@@ -460,11 +464,11 @@ apache_start() {
 	/usr/sbin/apache2 -t -f "$p/httpd.conf" >"$p/configtest.log" 2>&1 ||
 		{ cat "$p/configtest.log" >&2; wh_die "Apache configuration test failed ($p/httpd.conf)"; }
 	/usr/sbin/apache2 -f "$p/httpd.conf" -k start || wh_die "Apache did not start (log: $p/error.log)"
-	wh_wait 10 wh_pidfile_alive "$p/httpd.pid" || wh_die "Apache did not start (log: $p/error.log)"
+	wh_wait 10 wh_pidfile_alive "$p/httpd.pid" apache2 || wh_die "Apache did not start (log: $p/error.log)"
 }
 
 apache_stop() {
-	wh_stop_pidfile "$WH_STATE/apache/httpd.pid" apache TERM 15
+	wh_stop_pidfile "$WH_STATE/apache/httpd.pid" apache2 TERM 15
 }
 
 # ----------------------------------------------------------------- all
@@ -481,8 +485,10 @@ stack_stop() {
 stack_running() {
 	local f
 	pg_running && return 0
-	for f in "$WH_STATE/nginx/nginx.pid" "$WH_STATE/apache/httpd.pid" "$WH_RUN"/*.pid; do
-		wh_pidfile_alive "$f" && return 0
+	wh_pidfile_alive "$WH_STATE/nginx/nginx.pid" nginx && return 0
+	wh_pidfile_alive "$WH_STATE/apache/httpd.pid" apache2 && return 0
+	for f in "$WH_RUN"/*.pid; do
+		wh_pidfile_alive "$f" multiwatch && return 0
 	done
 	return 1
 }
