@@ -111,8 +111,9 @@ serve_store(struct request *req, struct db_stmt *stmt, const char *event,
 {
 	struct worker *w = req->w;
 	const char *vals[8];
-	char at[40], *reply, *end;
+	char at[64], *reply, *end;
 	PGresult *res = NULL;
+	size_t n;
 	enum status st;
 	struct tm tm;
 	time_t sec;
@@ -121,9 +122,10 @@ serve_store(struct request *req, struct db_stmt *stmt, const char *event,
 	if (req->timestamp != NULL) {
 		sec = (time_t)req->signed_at.sec;
 		gmtime_r(&sec, &tm);
-		snprintf(at, sizeof(at), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, (int)req->signed_at.usec);
+		/* strftime, then the microseconds: no truncation warning. */
+		n = strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(at + n, sizeof(at) - n, ".%06uZ",
+		    (unsigned)req->signed_at.usec % 1000000u);
 	}
 	vals[0] = w->ep->name;
 	vals[1] = event;
