@@ -95,21 +95,24 @@ JOIN bench_first f ON f.n = (i * 7) % 48
 JOIN bench_last l ON l.n = (i / 48 + i * 13) % 48;
 SELECT setval(pg_get_serial_sequence('workhooks.person', 'id'), 1000000);
 
--- Relationship k (1..5,000,000): the first 521 belong to the three named
--- hirers, the rest are spread over bulk-1 .. bulk-49997.  Persons are
--- scattered over the table (k * 7919 mod 1e6), ratings and dates derive
--- from k so the data set is the same at every run.
+-- Relationship k (1..5,000,000).  The named hirers' relationships are
+-- scattered over the table like real ones (every 10,000th row for
+-- hirer-500, every 250,000th for hirer-20, one row for hirer-1), the rest
+-- go round-robin to bulk-1 .. bulk-49997.  Person, rating, provider and
+-- date come from h, a multiplicative hash of k (a bijection modulo a
+-- prime), so they look random yet the data set is the same at every run.
 INSERT INTO workhooks.relationship (person_id, hirer_email, rating, rating_provider, last_worked)
-SELECT (k::bigint * 7919) % 1000000 + 1,
-       CASE WHEN k = 1 THEN 'hirer-1@bench.example'
-            WHEN k <= 21 THEN 'hirer-20@bench.example'
-            WHEN k <= 521 THEN 'hirer-500@bench.example'
+SELECT h % 1000000 + 1,
+       CASE WHEN k % 10000 = 0 THEN 'hirer-500@bench.example'
+            WHEN k % 250000 = 5000 THEN 'hirer-20@bench.example'
+            WHEN k = 2500001 THEN 'hirer-1@bench.example'
             ELSE 'bulk-' || (k % 49997 + 1) || '@bench.example' END,
-       CASE WHEN k % 5 < 3 THEN (k % 5 + k / 7 % 3 + 1)::smallint END,
-       CASE WHEN k % 5 < 3 THEN (ARRAY['updatedge','Another Organisation','Acme Staffing'])[k % 3 + 1] END,
-       CASE WHEN k % 20 <> 0 THEN timestamptz '2015-01-01 00:00:00+00'
-            + make_interval(secs => (k::bigint * 104729) % 315360000) END
-FROM generate_series(1, 5000000) AS k;
+       CASE WHEN h / 7 % 5 < 3 THEN (h / 13 % 5 + 1)::smallint END,
+       CASE WHEN h / 7 % 5 < 3 THEN (ARRAY['updatedge','Another Organisation','Acme Staffing'])[h / 17 % 3 + 1] END,
+       CASE WHEN h / 19 % 20 <> 0 THEN timestamptz '2015-01-01 00:00:00+00'
+            + make_interval(secs => h / 23 % 315360000) END
+FROM (SELECT k, k::bigint * 2654435761 % 4294967291 AS h
+      FROM generate_series(1, 5000000) AS k) AS g;
 
 DO $$
 DECLARE r record;
