@@ -6,12 +6,15 @@
 -- Run it as the database owner, on a benchmark database only: it REPLACES
 -- everything in workhooks.person and workhooks.relationship.  It refuses
 -- when it finds people that it did not make, unless run with -v force=1.
+-- Other sizes: -v people=100000 -v relationships=500000 -v hirers=5000
+-- (at least 10,000 relationships and 4 hirers).
 --
 -- Hirers with a known number of relationships, for the benchmark:
 --   hirer-1@bench.example     1 relationship
 --   hirer-20@bench.example   20 relationships
 --   hirer-500@bench.example 500 relationships
--- and bulk-1@bench.example .. bulk-49997@bench.example with about 100 each.
+-- and bulk-1@bench.example .. bulk-49997@bench.example with about 100 each
+-- (at the default size).
 -- People are "First Last" from 48 x 48 common names, so a short filter such
 -- as "an" or "smi" matches a realistic share of them; emails are
 -- first.last.N@people.bench.example; two in three have a profile image;
@@ -20,6 +23,18 @@
 -- Takes about a minute or two on 2 cores; the time is printed at the end.
 
 \set ON_ERROR_STOP 1
+\if :{?people}
+\else
+\set people 1000000
+\endif
+\if :{?relationships}
+\else
+\set relationships 5000000
+\endif
+\if :{?hirers}
+\else
+\set hirers 50000
+\endif
 \if :{?force}
 \else
 SELECT count(*) > 0 AS foreign_people
@@ -90,29 +105,30 @@ INSERT INTO workhooks.person (id, name, email, profile_image_url)
 SELECT i, f.name || ' ' || l.name,
        lower(f.name) || '.' || lower(l.name) || '.' || i || '@people.bench.example',
        CASE WHEN i % 3 <> 0 THEN 'https://img.bench.example/p/' || i || '.jpg' END
-FROM generate_series(1, 1000000) AS i
+FROM generate_series(1, :people) AS i
 JOIN bench_first f ON f.n = (i * 7) % 48
 JOIN bench_last l ON l.n = (i / 48 + i * 13) % 48;
-SELECT setval(pg_get_serial_sequence('workhooks.person', 'id'), 1000000);
+SELECT setval(pg_get_serial_sequence('workhooks.person', 'id'), :people) \g /dev/null
 
--- Relationship k (1..5,000,000).  The named hirers' relationships are
+-- Relationship k (1 .. relationships).  The named hirers' relationships are
 -- scattered over the table like real ones (every 10,000th row for
--- hirer-500, every 250,000th for hirer-20, one row for hirer-1), the rest
--- go round-robin to bulk-1 .. bulk-49997.  Person, rating, provider and
--- date come from h, a multiplicative hash of k (a bijection modulo a
--- prime), so they look random yet the data set is the same at every run.
+-- hirer-500, every 250,000th for hirer-20, one row for hirer-1, at the
+-- default size), the rest go round-robin to bulk-1 .. bulk-(hirers - 3).
+-- Person, rating, provider and date come from h, a multiplicative hash of
+-- k (a bijection modulo a prime), so they look random yet the data set is
+-- the same at every run.
 INSERT INTO workhooks.relationship (person_id, hirer_email, rating, rating_provider, last_worked)
-SELECT h % 1000000 + 1,
-       CASE WHEN k % 10000 = 0 THEN 'hirer-500@bench.example'
-            WHEN k % 250000 = 5000 THEN 'hirer-20@bench.example'
-            WHEN k = 2500001 THEN 'hirer-1@bench.example'
-            ELSE 'bulk-' || (k % 49997 + 1) || '@bench.example' END,
+SELECT h % :people + 1,
+       CASE WHEN k % (:relationships / 500) = 0 THEN 'hirer-500@bench.example'
+            WHEN k % (:relationships / 20) = :relationships / 1000 THEN 'hirer-20@bench.example'
+            WHEN k = :relationships / 2 + 1 THEN 'hirer-1@bench.example'
+            ELSE 'bulk-' || (k % (:hirers - 3) + 1) || '@bench.example' END,
        CASE WHEN h / 7 % 5 < 3 THEN (h / 13 % 5 + 1)::smallint END,
        CASE WHEN h / 7 % 5 < 3 THEN (ARRAY['updatedge','Another Organisation','Acme Staffing'])[h / 17 % 3 + 1] END,
        CASE WHEN h / 19 % 20 <> 0 THEN timestamptz '2015-01-01 00:00:00+00'
             + make_interval(secs => h / 23 % 315360000) END
 FROM (SELECT k, k::bigint * 2654435761 % 4294967291 AS h
-      FROM generate_series(1, 5000000) AS k) AS g;
+      FROM generate_series(1, :relationships) AS k) AS g;
 
 DO $$
 DECLARE r record;
