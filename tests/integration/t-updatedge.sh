@@ -439,6 +439,15 @@ expect_body_not "$RUN" "contact-suggestions: the 401 reveals no suggestion"
 is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE endpoint = 'contact-suggestions'")" "$deliveries_before" \
 	"contact-suggestions stores no delivery (a query, not an event)"
 
+# ---------------------------------------------------------------- read-only role
+
+for rel in timeline_change worker_timeline_latest offer_response offer_response_current \
+	offer_event_deleted worker_contact person relationship relationship_incomplete_rating suggestion_source; do
+	like "$(sql_ro "SELECT count(*) FROM workhooks.$rel" 2>&1)" '^[0-9]+$' "workhooks_ro may read workhooks.$rel"
+done
+like "$(sql_ro "SELECT workhooks.contact_suggestions('[\"someone@companyA.com\"]', NULL, 50)" 2>&1)" 'permission denied' \
+	"workhooks_ro may not call contact_suggestions (the endpoints' role only)"
+
 # ---------------------------------------------------------------- database down
 
 pids_tl=$(worker_pids updatedge-timeline-changed | tr '\n' ' ')
