@@ -40,8 +40,11 @@ struct endpoint {
 	/* Cross-field rules after the table; NULL if none. */
 	enum status		(*check)(struct request *);
 	/*
-	 * Default store: the SQL function called with the delivery
-	 * parameters (serve.h, serve_store()).  Used when handler is NULL.
+	 * Store: the SQL function called with the delivery parameters
+	 * (serve.h, serve_store()), prepared once per connection as
+	 * w->store.  When handler is NULL it is called for every valid
+	 * request; a handler may call serve_store(req, &req->w->store, ...)
+	 * itself (e.g. with a subject taken from the path).
 	 */
 	const char		*store;
 	/* Own handler: runs after validation, fills the reply. */
