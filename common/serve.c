@@ -441,6 +441,8 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 {
 	static struct worker w;
 	struct sigaction sa;
+	sigset_t term;
+	int rc;
 	FCGX_Request fr;
 	struct io io;
 	char err[512];
@@ -494,7 +496,22 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 		io.fcgi = &fr;
 		log_debug("serving FastCGI");
-		while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		/*
+		 * SIGTERM may interrupt only the wait for a request: while a
+		 * request is in hand it stays blocked (an interrupted read of
+		 * the body would fail the request), and it is delivered when
+		 * the loop comes back to accept.
+		 */
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigaddset(&term, SIGINT);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		for (;;) {
+			sigprocmask(SIG_UNBLOCK, &term, NULL);
+			rc = stopping ? -1 : FCGX_Accept_r(&fr);
+			sigprocmask(SIG_BLOCK, &term, NULL);
+			if (rc < 0)
+				break;
 			handle(&w, &io);
 			FCGX_Finish_r(&fr);
 			/* After the answer is out: never delays a response. */
