@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Contact suggestions stay true as the organisation's tables change
+# (sql/004: copies on relationship and the pre-rendered suggestion_entry,
+# kept by triggers), and the fast path (one address) answers exactly what
+# the general path (several addresses) does.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+UE=$BASE_URL/updatedge
+hirer="upkeep-$$@hirer.example"
+suggest() {
+	ue_req POST "$UE/contact-suggestions" -H 'Content-Type: application/json' --data-binary "$1"
+}
+names() { jq -r '[.[].name] | join(",")' <<<"$BODY"; }
+
+sql "INSERT INTO workhooks.person (name, email) VALUES
+	('Upkeep Ann $$', 'ann-$$@upkeep.example'),
+	('Upkeep Bob $$', 'bob-$$@upkeep.example'),
+	('Upkeep Cy $$',  'cy-$$@upkeep.example');
+INSERT INTO workhooks.relationship (person_id, hirer_email, rating, rating_provider, last_worked)
+SELECT p.id, upper('$hirer'), 4, 'Upkeep', t::timestamptz
+FROM (VALUES ('ann-$$@upkeep.example', '2024-01-01Z'), ('bob-$$@upkeep.example', '2024-06-01Z'),
+	('cy-$$@upkeep.example', '2023-01-01Z')) AS v(e, t)
+JOIN workhooks.person p ON p.email = v.e" >/dev/null
+
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+expect_status 200 "suggestions for a freshly loaded hirer -> 200"
+is "$(names)" "Upkeep Bob $$,Upkeep Ann $$,Upkeep Cy $$" "new relationships show at once, latest lastWorked first"
+fast=$(jq -S . <<<"$BODY")
+suggest "{\"userEmailAddresses\":[\"$hirer\",\"nobody-$$@nowhere.example\"]}"
+is "$(jq -S . <<<"$BODY")" "$fast" "one address (fast path) and two addresses (general path) give the same answer"
+
+sql "UPDATE workhooks.person SET name = 'Upkeep Robert $$', profile_image_url = 'http://img.example/bob.jpg'
+	WHERE email = 'bob-$$@upkeep.example'" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(names)" "Upkeep Robert $$,Upkeep Ann $$,Upkeep Cy $$" "a person's new name shows in suggestions"
+expect_json_field '.[0].profileImageUrl' 'http://img.example/bob.jpg' "a person's new image shows in suggestions"
+
+sql "UPDATE workhooks.relationship SET last_worked = '2025-01-01Z'
+	WHERE person_id = (SELECT id FROM workhooks.person WHERE email = 'cy-$$@upkeep.example')" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"],\"filter\":\"upkeep\"}"
+is "$(names)" "Upkeep Cy $$,Upkeep Robert $$,Upkeep Ann $$" "a changed lastWorked reorders the answer"
+expect_json_field '.[0].ratings[0].lastWorked' '2025-01-01T00:00:00Z' "the rating shows the new lastWorked"
+
+sql "DELETE FROM workhooks.relationship
+	WHERE person_id = (SELECT id FROM workhooks.person WHERE email = 'ann-$$@upkeep.example')" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(names)" "Upkeep Cy $$,Upkeep Robert $$" "a deleted relationship leaves the answer"
+fast=$(jq -S . <<<"$BODY")
+suggest "{\"userEmailAddresses\":[\"$hirer\",\"nobody-$$@nowhere.example\"]}"
+is "$(jq -S . <<<"$BODY")" "$fast" "after the changes, fast and general paths still agree"
+
+is "$(sql "SELECT count(*) FROM (SELECT * FROM workhooks.suggestion_entry WHERE hirer_key = lower('$hirer')) e")" 2 \
+	"suggestion_entry holds one row per (hirer, person) left"
+
+done_testing
