@@ -386,7 +386,7 @@ test_errors(void)
 	char text[400];
 
 	memset(text, 'k', 300);
-	strcpy(text + 300, " = SeKrIt\n");
+	memcpy(text + 300, " = SeKrIt\n", sizeof(" = SeKrIt\n"));
 	ok(parse(&c, text, err, sizeof(err)) == ST_BAD_REQUEST &&
 	    strstr(err, "test.conf:1: ") == err &&
 	    strstr(err, "SeKrIt") == NULL, "config 300-byte key rejected");
