@@ -1,5 +1,5 @@
 /*
- * GET /healthz — operations (SPEC §4): 200 {"status":"ok"} when the
+ * GET /healthz — operations (protocol §4): 200 {"status":"ok"} when the
  * database answers, 503 with Retry-After otherwise.
  */
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * GET /contact/new/{workerId} — a worker added a contact at the
- * organisation (SPEC §2.2).  No body: the worker id in the path is the
- * identity of the delivery (SPEC §1, last paragraph), so
+ * organisation (protocol §2.2).  No body: the worker id in the path is the
+ * identity of the delivery (protocol §1, last paragraph), so
  * workhooks.store_contact_new (sql/002) keeps one delivery per worker and
  * counts every call, in the delivery's times_received and in
  * workhooks.worker_contact.times_added.
@@ -32,7 +32,7 @@ path_worker_id(const char *path)
 	return path;
 }
 
-/* SPEC §2.2: 1–128 characters of [A-Za-z0-9._~-]. */
+/* protocol §2.2: 1–128 characters of [A-Za-z0-9._~-]. */
 static int
 valid_worker_id(const char *s)
 {

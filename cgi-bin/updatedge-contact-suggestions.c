@@ -1,6 +1,6 @@
 /*
  * POST /contact-suggestions (also GET with a body) — a hirer in the
- * updatedge portal searches for people to invite (SPEC §2.2, §2.4).  The
+ * updatedge portal searches for people to invite (protocol §2.2, §2.4).  The
  * answer is a JSON array made by workhooks.contact_suggestions (sql/002)
  * in one query on the read connection (suggestions_database, which may be
  * a hot standby).  A query, not an event: nothing is stored.

@@ -1,6 +1,6 @@
 /*
  * POST /offer/eventDeleted — a worker deleted an event that an offer had
- * put on the timeline (SPEC §2.2, §2.3).  Stored by
+ * put on the timeline (protocol §2.2, §2.3).  Stored by
  * workhooks.store_offer_event_deleted (sql/002): the delivery and one
  * workhooks.offer_event_deleted row; a repeated body is counted only.
  */

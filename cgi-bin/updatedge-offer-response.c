@@ -1,6 +1,6 @@
 /*
  * POST /offer/response — a worker applied for ("accepted") or rejected an
- * offer (SPEC §2.2, §2.3).  Stored by workhooks.store_offer_response
+ * offer (protocol §2.2, §2.3).  Stored by workhooks.store_offer_response
  * (sql/002): the delivery and one workhooks.offer_response row; a repeat
  * of the same body is counted and makes that answer the current one again
  * (view workhooks.offer_response_current).

@@ -1,6 +1,6 @@
 /*
  * GET /test/auth — the updatedge portal checks the shared secret
- * (SPEC §2.1, §2.2): 200 when Timestamp + Authorization verify against any
+ * (protocol §2.1, §2.2): 200 when Timestamp + Authorization verify against any
  * configured secret, else 401.  Nothing is stored.
  */
 #include "serve.h"

@@ -1,6 +1,6 @@
 /*
  * GET /test — updatedge's liveness check, called when the base URL is
- * saved in the portal (SPEC §2.2).  No authentication, no database:
+ * saved in the portal (protocol §2.2).  No authentication, no database:
  * 200 whenever the worker runs.
  */
 #include "serve.h"

@@ -1,5 +1,5 @@
 /*
- * POST /events/timelineChanged — a worker's timeline changed (SPEC §2.2,
+ * POST /events/timelineChanged — a worker's timeline changed (protocol §2.2,
  * §2.3).  Stored by workhooks.store_timeline_changed (sql/002): the
  * delivery and one workhooks.timeline_change row, in one transaction; a
  * repeated body is counted, not stored twice.
@@ -27,7 +27,7 @@ static const struct field fields[] = {
 	{ .key = NULL }
 };
 
-/* SPEC §2.3: periodEnd is not before periodStart. */
+/* protocol §2.3: periodEnd is not before periodStart. */
 static enum status
 check(struct request *req)
 {

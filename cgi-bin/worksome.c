@@ -1,9 +1,9 @@
 /*
  * POST /worksome — every Worksome event, on the one URL the organisation
- * registers (SPEC §3).
+ * registers (protocol §3).
  *
  * The runtime verifies the Signature header (hex HMAC-SHA256 of the raw
- * body with any configured worksome_secret.*, SPEC §3.1) before the body
+ * body with any configured worksome_secret.*, protocol §3.1) before the body
  * is parsed, then checks the envelope {"event": string, "data": object}.
  * The handler routes on event through the table below: a known event's
  * own field table and check (a file in cgi-bin/worksome-events/), then its SQL store

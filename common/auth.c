@@ -89,7 +89,7 @@ auth_updatedge(const struct config *cfg, const char *ts, const char *authz,
 		*why = "Timestamp is not ISO 8601";
 		return ST_UNAUTHORIZED;
 	}
-	/* Minute precision: allow 60 s more into the past (SPEC §2.1). */
+	/* Minute precision: allow 60 s more into the past (protocol §2.1). */
 	if (signed_at->sec < (int64_t)now - cfg->replay_window - 60) {
 		*why = "Timestamp too old";
 		return ST_UNAUTHORIZED;

@@ -1,9 +1,9 @@
 /*
  * auth — verifying the two vendors' request signatures.
  *
- * updatedge (SPEC §2.1): headers Timestamp and "Authorization: hmac <64
+ * updatedge (protocol §2.1): headers Timestamp and "Authorization: hmac <64
  * hex>"; the digest is HMAC-SHA256(secret, timestamp) or SHA-256(timestamp
- * ‖ secret) over the header value exactly as received.  Worksome (SPEC
+ * ‖ secret) over the header value exactly as received.  Worksome (protocol
  * §3.1): header Signature = hex HMAC-SHA256(secret, raw body), optionally
  * "sha256=" first.  Digests are compared in constant time on the decoded
  * 32 bytes; every configured secret is tried.  On success *label is the

@@ -66,7 +66,7 @@ db_status(const PGresult *res)
 
 	if (state == NULL)
 		return ST_UNAVAILABLE;	/* no server answer: connection */
-	/* Transient: the vendor should retry (SPEC §1, 503). */
+	/* Transient: the vendor should retry (protocol §1, 503). */
 	if (strncmp(state, "08", 2) == 0 ||	/* connection exception */
 	    strncmp(state, "53", 2) == 0 ||	/* insufficient resources */
 	    strncmp(state, "57", 2) == 0 ||	/* operator intervention */

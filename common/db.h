@@ -2,7 +2,7 @@
  * db — the worker's PostgreSQL connection.
  *
  * One connection per worker process, opened lazily and re-opened after a
- * failure without restarting the process (DESIGN "Processes").  At connect
+ * failure without restarting the process (README "How it is built").  At connect
  * the search_path is emptied, so every name in SQL is schema-qualified.
  * Statements are prepared once per connection: a struct db_stmt remembers
  * the connection generation it was prepared on, so a db_stmt belongs to

@@ -20,8 +20,8 @@ struct request;
 
 enum auth_scheme {
 	AUTH_NONE,		/* no authentication */
-	AUTH_UPDATEDGE,		/* Timestamp + Authorization (SPEC §2.1) */
-	AUTH_WORKSOME,		/* Signature over the raw body (SPEC §3.1) */
+	AUTH_UPDATEDGE,		/* Timestamp + Authorization (protocol §2.1) */
+	AUTH_WORKSOME,		/* Signature over the raw body (protocol §3.1) */
 };
 
 enum body_kind {

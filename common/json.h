@@ -3,7 +3,7 @@
  *
  * RFC 8259 strictly, from exactly len bytes (no NUL terminator needed),
  * UTF-8 validated, nesting bounded, nothing but whitespace after the
- * value.  Also refused (SPEC §1), since PostgreSQL cannot store them
+ * value.  Also refused (protocol §1), since PostgreSQL cannot store them
  * faithfully: \u0000 anywhere and unpaired UTF-16 surrogate escapes.
  * Duplicate keys: the last one wins, as in PostgreSQL's jsonb.
  */
@@ -27,7 +27,7 @@ enum status	json_parse_strict(const char *buf, size_t len,
 
 /*
  * Member key of obj, or NULL when obj is not an object, the key is
- * absent, or its value is JSON null ("null means absent", SPEC §1).
+ * absent, or its value is JSON null ("null means absent", protocol §1).
  * Borrowed: lives as long as obj.
  */
 struct json_object *json_member(struct json_object *obj, const char *key);

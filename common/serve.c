@@ -230,7 +230,7 @@ authenticate(struct request *req)
 	return ST_OK;
 }
 
-/* The request path, in the order of SPEC §1. */
+/* The request path, in the order of protocol §1. */
 static enum status
 run(struct request *req)
 {

@@ -4,7 +4,7 @@
  * An endpoint describes its payload as an array of struct field ending in
  * a row with key NULL.  valid_fields() checks a parsed body against it
  * and writes one struct value per row; handlers read only those values.
- * The first failing row answers 400 naming the field (SPEC §1).
+ * The first failing row answers 400 naming the field (protocol §1).
  */
 #ifndef WH_VALID_H
 #define WH_VALID_H
@@ -20,8 +20,8 @@
 
 enum ftype {
 	FT_STRING,	/* string; min/max in characters (max 0: unbounded) */
-	FT_ID,		/* string of 1–128 characters (SPEC §1 ids) */
-	FT_DATETIME,	/* ISO 8601 date-time, SPEC §1 */
+	FT_ID,		/* string of 1–128 characters (protocol §1 ids) */
+	FT_DATETIME,	/* ISO 8601 date-time, protocol §1 */
 	FT_DATE,	/* YYYY-MM-DD */
 	FT_ENUM,	/* string, one of choices */
 	FT_EMAIL,	/* string with one '@', 3–254 bytes, no blanks */

@@ -97,7 +97,7 @@ wtime_parse(const char *s, size_t len, unsigned flags, struct wtime *out)
 	oh = om = 0;
 	sign = 1;
 	if (i == len) {
-		/* No zone: UTC (SPEC §1). */
+		/* No zone: UTC (protocol §1). */
 	} else if (s[i] == 'Z' && i + 1 == len) {
 		/* UTC. */
 	} else if ((s[i] == '+' || s[i] == '-') && len - i == 6 &&

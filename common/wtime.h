@@ -1,10 +1,10 @@
 /*
  * wtime — the ISO 8601 date-time and date forms the vendors send.
  *
- * Payload date-times (SPEC §1): YYYY-MM-DDTHH:MM:SS, optional fraction of
+ * Payload date-times (protocol §1): YYYY-MM-DDTHH:MM:SS, optional fraction of
  * 1–7 digits, then Z or ±HH:MM, or no zone (UTC).  Year 0001–9999, a real
  * calendar day, hour 00–23, minute and second 00–59, offset within ±15:59.
- * The updatedge Timestamp header (SPEC §2.1) may also stop at the minute.
+ * The updatedge Timestamp header (protocol §2.1) may also stop at the minute.
  */
 #ifndef WH_WTIME_H
 #define WH_WTIME_H

@@ -6,7 +6,7 @@
 
 CREATE SCHEMA IF NOT EXISTS workhooks;
 
--- Least privilege (DESIGN "Data"): the endpoints log in as a member of
+-- Least privilege (README "How it is built"): the endpoints log in as a member of
 -- workhooks_writer, which may only call the store functions (SECURITY
 -- DEFINER) and read what contact suggestions need; workhooks_reader is for
 -- people at a psql prompt.  Neither can create, alter or drop anything.

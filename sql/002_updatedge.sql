@@ -1,5 +1,5 @@
 -- 002 updatedge: what the updatedge webhooks store, the organisation's
--- people and relationships, and the contact-suggestions query (SPEC §2).
+-- people and relationships, and the contact-suggestions query (protocol §2).
 --
 -- Applied by script/migrate in one transaction.  Every name is schema-
 -- qualified: the endpoints connect with an empty search_path.
@@ -12,7 +12,7 @@
 -- serve_store() (common/serve.h); one call = one round trip = one
 -- transaction.  They run as their owner (SECURITY DEFINER) with a pinned
 -- search_path, and with TimeZone pinned to UTC so that a payload date-time
--- without a zone is read as UTC (SPEC §1) whatever the session's setting.
+-- without a zone is read as UTC (protocol §1) whatever the session's setting.
 -- workhooks_writer gets EXECUTE through 001's default privileges and needs
 -- nothing else.
 
@@ -181,7 +181,7 @@ $$;
 -- GET /contact/new/{workerId}: a worker added a contact at the
 -- organisation.  No body: the delivery is deduplicated on the worker id
 -- (one delivery row per worker, times_received counts the calls), and
--- every call counts one more here (SPEC §1, last paragraph).
+-- every call counts one more here (protocol §1, last paragraph).
 
 CREATE TABLE workhooks.worker_contact (
 	worker_id	text PRIMARY KEY,
@@ -218,7 +218,7 @@ $$;
 
 -- ------------------------------------------------------------------------
 -- The organisation's people and their relationships with hirers: the
--- source of contact suggestions (SPEC §2.4, DESIGN "Data").  Loaded by the
+-- source of contact suggestions (protocol §2.4, README "How it is built").  Loaded by the
 -- organisation (\copy, or INSERT ... SELECT from its HR system); the
 -- endpoints only read them, through contact_suggestions().
 
@@ -277,7 +277,7 @@ CREATE VIEW workhooks.suggestion_source AS
 	FROM workhooks.relationship r JOIN workhooks.person p ON p.id = r.person_id;
 
 -- ------------------------------------------------------------------------
--- POST /contact-suggestions (SPEC §2.4): the JSON array answer.
+-- POST /contact-suggestions (protocol §2.4): the JSON array answer.
 --   p_emails	JSON array of the portal user's email addresses
 --   p_filter	NULL or '' for none; else a literal, case-insensitive
 --		substring of the person's name or email (strpos, not LIKE: %, _

@@ -1,11 +1,11 @@
--- 003 worksome: what POST /worksome stores (SPEC §3), and the hires that
+-- 003 worksome: what POST /worksome stores (protocol §3), and the hires that
 -- feed contact suggestions.
 --
 -- Applied by script/migrate in one transaction.  Every name is schema-
 -- qualified: the endpoints connect with an empty search_path.
 --
 -- Worksome POSTs every event to one URL and gives no ordering guarantee,
--- retrying any non-2xx answer (SPEC §3.2).  So:
+-- retrying any non-2xx answer (protocol §3.2).  So:
 --   * every hire version is kept (worksome_hire_version, one per delivery);
 --   * the current state of a hire, a worker or a trusted contact is the
 --     one from the latest delivery received, "latest" meaning the highest
@@ -179,7 +179,7 @@ COMMENT ON TABLE workhooks.worksome_relationship IS
 
 -- The worker of a delivery becomes current unless a later delivery has
 -- already been applied.  A field the newer delivery leaves out (or sends
--- as null, which SPEC §1 reads as absent) keeps the value known before:
+-- as null, which protocol §1 reads as absent) keeps the value known before:
 -- trustedContactUpdated carries a reduced worker object, without email,
 -- phone, location or business entity.
 CREATE FUNCTION workhooks.worksome_apply_worker(p_delivery bigint,

@@ -377,7 +377,7 @@ CREATE OR REPLACE VIEW workhooks.suggestion_source AS
 	LEFT JOIN workhooks.person p ON lower(p.email) = wr.worker_email_key;
 
 -- ------------------------------------------------------------------------
--- 3. POST /contact-suggestions (SPEC §2.4), as in 002 (same arguments,
+-- 3. POST /contact-suggestions (protocol §2.4), as in 002 (same arguments,
 -- same answer), with a fast path.
 --
 -- Fast path: one hirer (after lower-casing and removing duplicates), no

@@ -1,5 +1,5 @@
 /*
- * contractAccepted — the worker accepted a contract (SPEC §3.2): data
+ * contractAccepted — the worker accepted a contract (protocol §3.2): data
  * holds contract, worker, trustedContact, customFieldValues.  A hire
  * version like any other (hire.c).
  */

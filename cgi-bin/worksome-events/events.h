@@ -1,5 +1,5 @@
 /*
- * events — the Worksome events POST /worksome knows (SPEC §3.2).
+ * events — the Worksome events POST /worksome knows (protocol §3.2).
  *
  * Each event is one struct ws_event in its own file under
  * cgi-bin/worksome-events/, listed once in worksome.c's table.  The descriptor

@@ -1,10 +1,10 @@
 /*
- * hire — what the five hire events share (SPEC §3.2): contractAccepted,
+ * hire — what the five hire events share (protocol §3.2): contractAccepted,
  * hireUpdated, hireEnded, hireCancelled, hireTerminated all carry data.
  * contract, data.worker and data.trustedContact, stored by
  * workhooks.store_worksome_hire (sql/003).
  *
- * Tolerance (SPEC §3.2: "a missing or null optional field must not fail
+ * Tolerance (protocol §3.2: "a missing or null optional field must not fail
  * the delivery"): only the three objects are required, and, since a hire
  * needs a key, contract.hireId or contract.id.  Everything else is
  * optional; what is checked is what the store function casts (dates,

@@ -1,5 +1,5 @@
 /*
- * hireCancelled — a hire was cancelled (SPEC §3.2): the hire objects
+ * hireCancelled — a hire was cancelled (protocol §3.2): the hire objects
  * (hire.c) plus cancelReason, kept as whatever JSON value arrives (the
  * vector's is PHP's empty {}), in worksome_hire_version.cancel_reason.
  */

@@ -1,5 +1,5 @@
 /*
- * hireEnded — a hire reached its end (SPEC §3.2): data holds contract,
+ * hireEnded — a hire reached its end (protocol §3.2): data holds contract,
  * worker, trustedContact, maybe customFieldValues (hire.c).
  */
 #include "events.h"

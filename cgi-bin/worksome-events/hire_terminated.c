@@ -1,5 +1,5 @@
 /*
- * hireTerminated — a hire was ended early (SPEC §3.2): as hireEnded plus
+ * hireTerminated — a hire was ended early (protocol §3.2): as hireEnded plus
  * terminatedReason, documented as a string but kept as whatever JSON value
  * arrives, in worksome_hire_version.terminated_reason.
  */

@@ -1,5 +1,5 @@
 /*
- * hireUpdated — a hire changed (SPEC §3.2): data holds contract, worker,
+ * hireUpdated — a hire changed (protocol §3.2): data holds contract, worker,
  * trustedContact, customFieldValues.  The documented example has no
  * contract.hireId: the hire key is then contract.id (hire.c).
  */

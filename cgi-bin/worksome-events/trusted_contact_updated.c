@@ -1,6 +1,6 @@
 /*
  * trustedContactUpdated — a worker's trusted-contact link with the
- * organisation's account changed (SPEC §3.2): data holds trustedContact
+ * organisation's account changed (protocol §3.2): data holds trustedContact
  * and worker, both required.  Stored by
  * workhooks.store_worksome_trusted_contact (sql/003): the current worker
  * and trusted contact, when this delivery is the latest for them.

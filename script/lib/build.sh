@@ -24,8 +24,6 @@ wh_build() {
 		(cd "$WH_ROOT" && git ls-files -z --cached --others --exclude-standard |
 			tar --null -T - -cf -) | (cd "$src" && tar -xf -) ||
 			wh_die "cannot mirror the sources into $src"
-		# Paths relative to the repository (../shared) must still work.
-		[ -e "$dir/shared" ] || ln -s "$(cd "$WH_ROOT/.." && pwd)/shared" "$dir/shared"
 		obj=$src
 	else
 		obj=$dir

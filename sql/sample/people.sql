@@ -1,14 +1,14 @@
--- Sample people and relationships for contact suggestions (SPEC §2.4), so
+-- Sample people and relationships for contact suggestions (protocol §2.4), so
 -- that a development stack answers something.  Idempotent: the sample
 -- people are upserted by email and their relationships replaced, so this
 -- file can be loaded again at every start (script/server does, as the
 -- database owner).  Nothing else in workhooks.person is touched.
 --
 -- Hirers: someone@companyA.com and someoneelse@companyB.com (the emails of
--- ../shared/vectors/updatedge-contact-suggestions.json), hiring@companyC.com,
+-- tests/vectors/updatedge-contact-suggestions.json), hiring@companyC.com,
 -- ops@companyD.com.  Try (signed; see README):
 --   {"userEmailAddresses":["someone@companyA.com"],"filter":"smith"}
--- which returns Fred Smith only: exactly the answer SPEC §2.4 shows.
+-- which returns Fred Smith only: exactly the answer protocol §2.4 shows.
 -- Without "filter", everyone companyA worked with.
 
 BEGIN;
@@ -40,7 +40,7 @@ WHERE r.person_id = p.id AND lower(p.email) = lower(s.email);
 CREATE TEMPORARY TABLE sample_relationship (email text, hirer text, rating smallint,
 	provider text, last_worked timestamptz) ON COMMIT DROP;
 INSERT INTO sample_relationship VALUES
-	-- the SPEC §2.4 example answer
+	-- the protocol §2.4 example answer
 	('fred@smith.com',            'someone@companyA.com',     3, 'Another Organisation', '2019-01-02T00:00:00Z'),
 	('amelia.jones@example.com',  'someone@companyA.com',     5, 'updatedge',            '2024-03-15T17:30:00Z'),
 	('amelia.jones@example.com',  'someoneelse@companyB.com', 4, 'Another Organisation', '2023-11-02T09:00:00Z'),

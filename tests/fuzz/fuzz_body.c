@@ -9,11 +9,11 @@
  *       common/wtime.c common/auth.c common/config.c common/log.c \
  *       common/status.c $(pkg-config --cflags --libs json-c libcrypto) \
  *       -o /tmp/fuzz_body
- *   mkdir -p /tmp/fuzz-corpus && cp ../shared/vectors/[uw]*.json /tmp/fuzz-corpus/
+ *   mkdir -p /tmp/fuzz-corpus && cp tests/vectors/[uw]*.json /tmp/fuzz-corpus/
  *   /tmp/fuzz_body -max_total_time=120 -max_len=4096 /tmp/fuzz-corpus
  *
  * Besides the sanitizers, it checks invariants: json_parse_strict agrees
- * with an independent RFC 8259 recognizer (json_ok, with SPEC §1's extra
+ * with an independent RFC 8259 recognizer (json_ok, with protocol §1's extra
  * refusals and json-c's depth); an accepted body is well-formed UTF-8;
  * log_escape stays within its buffer and is NUL-terminated.
  */

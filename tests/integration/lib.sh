@@ -7,7 +7,7 @@
 #   BASE_URL        nginx, e.g. http://127.0.0.1:18080
 #   APACHE_URL      Apache, e.g. http://127.0.0.1:18081
 #   BIN             the sanitizer build's cgi-bin (for CGI-mode runs)
-#   VECTORS         ../shared/vectors beside the repository
+#   VECTORS         tests/vectors (the vendors' examples, signed)
 #   UE_SECRET       the updatedge secret the workers have (label "dev")
 #   WS_SECRET       the Worksome secret (label "dev")
 #   WS_SECRET2      a second Worksome secret (label "rotation")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The foundation through the real stack: /updatedge/test, /updatedge/test/auth
-# (SPEC §2.1), /healthz (§4) with PostgreSQL going away and coming back, the
+# (protocol §2.1), /healthz (§4) with PostgreSQL going away and coming back, the
 # common rules of §1 (405 + Allow, 413, 415, no-store, JSON errors), the
 # shipped nginx and Apache configurations (routing, Authorization passing,
 # body caps, the /healthz allow-list), CGI mode, and workers that survive

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# NOTIFY workhooks (DESIGN "Data"; sql/005): every stored delivery notifies
+# NOTIFY workhooks (README "How it is built"; sql/005): every stored delivery notifies
 # listeners with its id, source and endpoint; the setting workhooks.notify =
 # off (for a busy installation nobody LISTENs on) turns it off.
 # shellcheck source=lib.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM (DESIGN "Processes"): a worker finishes the request in hand, then
+# SIGTERM (README "How it is built"): a worker finishes the request in hand, then
 # exits; an idle worker exits at once. A dedicated worker on its own socket
 # (not the shared pools), fed by cgi-fcgi with the body arriving in two
 # halves so that the signal lands while the body is being read.

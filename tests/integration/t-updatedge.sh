@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The updatedge endpoints through the real stack (SPEC §2): the vendor's
+# The updatedge endpoints through the real stack (protocol §2): the vendor's
 # vectors and the rows they leave (microsecond timestamps), a bad twin for
 # each schema rule (400 naming the field), repeats stored once and counted,
 # authentication, GET /contact/new/{workerId} counting every call, contact
@@ -270,7 +270,7 @@ golden '[]' "contact-suggestions vector: filter \"filterText\" matches nobody ->
 suggest '{"userEmailAddresses":["someone@companyA.com"],"filter":"smith"}'
 expect_status 200 "contact-suggestions, sample data, filter smith -> 200"
 golden '[{"name":"Fred Smith","emailAddress":"fred@smith.com","profileImageUrl":"http://myorg.com/fred-smith.jpg","ratings":[{"rating":3,"ratingProvider":"Another Organisation","lastWorked":"2019-01-02T00:00:00Z"}]}]' \
-	"contact-suggestions, sample data: exactly the answer of SPEC §2.4"
+	"contact-suggestions, sample data: exactly the answer of protocol §2.4"
 is "$(printf '%s' "$BODY" | jq -r '.[0] | keys_unsorted | join(",")')" "name,emailAddress,profileImageUrl,ratings" \
 	"contact-suggestions: keys name, emailAddress, profileImageUrl, ratings in that order"
 

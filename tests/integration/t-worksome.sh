@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# POST /worksome through the real stack (SPEC §3): the vendor's vectors and
+# POST /worksome through the real stack (protocol §3): the vendor's vectors and
 # what they store, the Signature rules (§3.1: raw bytes, either case,
 # sha256= prefix, several secrets), the envelope and per-event 400s,
 # repeats, out-of-order versions, PostgreSQL going away, and hires feeding

@@ -4,9 +4,9 @@
  * diag(fmt, ...) prints a "# ..." comment line; tap_done() prints the
  * plan and returns the exit status (automake's default driver reads it).
  *
- * Test data: tap_vectors() is the directory of the shared test vectors:
+ * Test data: tap_vectors() is the directory of the test vectors:
  * $VECTORS (set by make check), else the path compiled in as
- * WH_VECTORS_FALLBACK ($(abs_top_srcdir)/../shared/vectors).  tap_slurp()
+ * WH_VECTORS_FALLBACK ($(abs_top_srcdir)/tests/vectors).  tap_slurp()
  * reads a file byte-exact.  A test that cannot read its vectors must fail,
  * never skip: callers turn a NULL from tap_slurp() into a "not ok".
  */
@@ -113,7 +113,7 @@ tap_vectors(void)
 #ifdef WH_VECTORS_FALLBACK
 	return WH_VECTORS_FALLBACK;
 #else
-	return "../shared/vectors";
+	return "tests/vectors";
 #endif
 }
 

@@ -1,5 +1,5 @@
 /*
- * test_auth — updatedge (SPEC §2.1) and Worksome (SPEC §3.1) signatures,
+ * test_auth — updatedge (protocol §2.1) and Worksome (protocol §3.1) signatures,
  * against the independent vectors in $VECTORS and against tables of
  * malformed headers.  The clock is injected (auth_updatedge's now), so
  * the vectors' years-old timestamps are fresh.
@@ -455,7 +455,7 @@ test_ue_headers(const struct ue_row *r, size_t n)
 	}
 }
 
-/* Made-up Timestamp forms (SPEC §2.1), signed here with hmac. */
+/* Made-up Timestamp forms (protocol §2.1), signed here with hmac. */
 static void
 test_ue_forms(void)
 {

@@ -169,7 +169,7 @@ test_good(void)
 		    sizeof(err)) == ST_OK && c.nworksome == 1 &&
 		    c.worksome[0].len == 3 &&
 		    memcmp(c.worksome[0].key, "a\0b", 3) == 0,
-		    "config a secret may hold any byte, NUL included (SPEC §3)");
+		    "config a secret may hold any byte, NUL included (protocol §3)");
 		config_free(&c);
 		static const char nul2[] = "database = a\0b\n";
 
@@ -273,7 +273,7 @@ test_bounds(void)
 		config_free(&c);
 	}
 
-	/* Secret length: 255 bytes is the most (SPEC §3). */
+	/* Secret length: 255 bytes is the most (protocol §3). */
 	char *s255 = secret(255), *s256 = secret(256), *big;
 
 	if ((big = malloc(600)) == NULL)

@@ -1,5 +1,5 @@
 /*
- * test_json — json_parse_strict (SPEC §1: RFC 8259 strictly, UTF-8,
+ * test_json — json_parse_strict (protocol §1: RFC 8259 strictly, UTF-8,
  * bounded depth, nothing after the value, no \u0000, no unpaired
  * surrogate), json_member (null means absent) and json_utf8_chars.
  * Inputs are given with an explicit length: bodies are not C strings.
@@ -143,7 +143,7 @@ test_bad(void)
 		B("\"\xf5\x80\x80\x80\""),
 		B("{\"\xc0\x80\":1}"),		/* in a key */
 		B("\xff"), B("{}\xff"), B("\xc3\xa9"),
-		/* \u0000 and unpaired surrogates (SPEC §1). */
+		/* \u0000 and unpaired surrogates (protocol §1). */
 		B("\"\\u0000\""), B("\"a\\u0000b\""), B("{\"a\\u0000\":1}"),
 		B("[\"ok\",\"\\u0000\"]"),
 		B("\"\\ud800\""), B("\"\\udc00\""), B("\"\\udfff\""),

@@ -1,7 +1,7 @@
 /*
  * test_valid — validation tables (valid.h): for every field type a good
  * input and its bad twin, with the field and detail of the 400; dotted
- * paths, required vs optional, null means absent (SPEC §1), lengths in
+ * paths, required vs optional, null means absent (protocol §1), lengths in
  * characters, not bytes.
  */
 #include <stdio.h>
@@ -126,7 +126,7 @@ test_types(void)
 		{ "{\"v\":{}}", R("v", FT_STRING, REQUIRED, 0, 0),
 		    "must be a string" },
 
-		/* FT_ID: 1-128 characters (SPEC §1). */
+		/* FT_ID: 1-128 characters (protocol §1). */
 		{ "{\"v\":\"a\"}", R("v", FT_ID, REQUIRED, 0, 0), OKV },
 		{ "{\"v\":\"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"}",
 		    R("v", FT_ID, REQUIRED, 0, 0), OKV },
@@ -139,7 +139,7 @@ test_types(void)
 		{ "{\"v\":[]}", R("v", FT_ID, REQUIRED, 0, 0),
 		    "must be a string" },
 
-		/* FT_DATETIME: SPEC §1, no minute-only form in payloads. */
+		/* FT_DATETIME: protocol §1, no minute-only form in payloads. */
 		{ "{\"v\":\"2020-01-31T09:00:00+00:00\"}",
 		    R("v", FT_DATETIME, REQUIRED, 0, 0), OKV },
 		{ "{\"v\":\"2018-04-23T09:00:00.511Z\"}",
@@ -426,7 +426,7 @@ test_bounds(void)
 {
 	static const struct field id = R("v", FT_ID, REQUIRED, 0, 0);
 	static const struct field em = R("v", FT_EMAIL, REQUIRED, 0, 0);
-	/* SPEC §2.3: 1-50 emails, each at most 254 characters. */
+	/* protocol §2.3: 1-50 emails, each at most 254 characters. */
 	static const struct field emails = { "v", FT_STRINGS, REQUIRED, 1, 50,
 	    NULL, 254 };
 	static const struct {

@@ -1,8 +1,8 @@
 /*
- * test_wtime — the date-time forms of SPEC §1 (payloads) and §2.1 (the
+ * test_wtime — the date-time forms of protocol §1 (payloads) and §2.1 (the
  * updatedge Timestamp header, which may stop at the minute), as tables of
  * accepted inputs with their exact epoch values and of refused inputs.
- * SPEC says "T" and "Z": lower-case 't' and 'z' are refused.
+ * doc/protocol.md says "T" and "Z": lower-case 't' and 'z' are refused.
  */
 #include <stdio.h>
 #include <string.h>
