@@ -20,6 +20,9 @@ config_defaults(struct config *cfg)
 	cfg->suggestions_limit = 50;
 	cfg->reject_flush = 10;
 	cfg->retry_after = 30;
+	cfg->statement_timeout = 10000;
+	cfg->lock_timeout = 5000;
+	cfg->body_timeout = 10000;
 	cfg->log_level = LOG_INFO;
 }
 
@@ -62,6 +65,34 @@ ranged(const char *s, long lo, long hi, long *out)
 	if (errno != 0 || *end != '\0' || v < lo || v > hi)
 		return 0;
 	*out = v;
+	return 1;
+}
+
+/*
+ * A duration: decimal seconds, optionally with "s", or milliseconds with
+ * "ms"; within lo..hi milliseconds.
+ */
+static int
+duration(const char *s, long lo, long hi, long *out_ms)
+{
+	char num[16];
+	size_t n = strspn(s, "0123456789");
+	long v, scale;
+
+	if (n == 0 || n >= sizeof(num))
+		return 0;
+	if (strcmp(s + n, "") == 0 || strcmp(s + n, "s") == 0)
+		scale = 1000;
+	else if (strcmp(s + n, "ms") == 0)
+		scale = 1;
+	else
+		return 0;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!ranged(num, 0, hi / scale + 1, &v) || v * scale < lo ||
+	    v * scale > hi)
+		return 0;
+	*out_ms = v * scale;
 	return 1;
 }
 
@@ -192,6 +223,24 @@ apply(struct config *cfg, const char *key, const char *v, size_t vlen)
 		cfg->retry_after = n;
 		return NULL;
 	}
+	if (strcmp(key, "statement_timeout") == 0 ||
+	    strcmp(key, "lock_timeout") == 0) {
+		if (!duration(v, 0, 3600000, &n))
+			return "must be a duration, 0-3600 s (\"10\", \"10s\", "
+			    "\"500ms\"; 0: none)";
+		if (key[0] == 's')
+			cfg->statement_timeout = n;
+		else
+			cfg->lock_timeout = n;
+		return NULL;
+	}
+	if (strcmp(key, "body_timeout") == 0) {
+		if (!duration(v, 0, 3600000, &n))
+			return "must be a duration, 0-3600 s (\"10\", \"10s\", "
+			    "\"500ms\"; 0: none)";
+		cfg->body_timeout = n;
+		return NULL;
+	}
 	if (strcmp(key, "log_level") == 0)
 		return log_level_parse(v, &cfg->log_level) ? NULL :
 		    "must be error, warn, info or debug";
@@ -285,6 +334,9 @@ static const struct {
 	{ "WORKHOOKS_REJECT_FLUSH_INTERVAL", "reject_flush_interval" },
 	{ "WORKHOOKS_RETRY_AFTER", "retry_after" },
 	{ "WORKHOOKS_LOG_LEVEL", "log_level" },
+	{ "WORKHOOKS_STATEMENT_TIMEOUT", "statement_timeout" },
+	{ "WORKHOOKS_LOCK_TIMEOUT", "lock_timeout" },
+	{ "WORKHOOKS_BODY_TIMEOUT", "body_timeout" },
 	/* One secret each, labelled "env"; it replaces the file's secrets. */
 	{ "WORKHOOKS_UPDATEDGE_SECRET", "updatedge_secret.env" },
 	{ "WORKHOOKS_WORKSOME_SECRET", "worksome_secret.env" },

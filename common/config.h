@@ -44,8 +44,19 @@ struct config {
 	long		 suggestions_limit;
 	long		 reject_flush;		/* seconds; 0 = every request */
 	long		 retry_after;		/* seconds, for 503 */
+	long		 statement_timeout;	/* ms, 0 = none (PostgreSQL's) */
+	long		 lock_timeout;		/* ms, 0 = none */
+	long		 body_timeout;		/* ms to read a body, 0 = none */
 	enum log_level	 log_level;
 };
+
+/*
+ * Durations (statement_timeout, lock_timeout, body_timeout) are written
+ * as seconds ("10", "10s") or milliseconds ("500ms") and kept in ms.
+ * The defaults (10 s, 5 s, 10 s) stay below the shipped web servers'
+ * 30 s FastCGI timeouts, so a worker gives up and rolls back before the
+ * web server answers the vendor for it.
+ */
 
 /* Defaults only (no file, no environment). */
 void		config_defaults(struct config *);

@@ -2,8 +2,12 @@
  * db — the worker's PostgreSQL connection.
  *
  * One connection per worker process, opened lazily and re-opened after a
- * failure without restarting the process (README "How it is built").  At connect
- * the search_path is emptied, so every name in SQL is schema-qualified.
+ * failure without restarting the process (README "How it is built").  At
+ * connect the client encoding is forced to UTF8, the search_path is
+ * emptied, so every name in SQL is schema-qualified, and the statement and
+ * lock timeouts are set.  After an error that leaves a connection wrong
+ * (read-only server, lost prepared statement, connection errors) it is
+ * dropped, so the next statement reconnects (db_after()).
  * Statements are prepared once per connection: a struct db_stmt remembers
  * the connection generation it was prepared on, so a db_stmt belongs to
  * one struct db.  SQLSTATE → status is in
@@ -11,6 +15,8 @@
  */
 #ifndef WH_DB_H
 #define WH_DB_H
+
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -21,6 +27,12 @@ struct db {
 	const char	*appname;	/* borrowed */
 	PGconn		*conn;		/* owned; NULL until first use */
 	unsigned	 gen;		/* bumped at every new connection */
+	long		 statement_timeout;	/* ms, 0 = none */
+	long		 lock_timeout;		/* ms, 0 = none */
+	/* db_connect_nowait() in progress. */
+	int		 connecting;
+	PostgresPollingStatusType poll;
+	time_t		 started;
 };
 
 struct db_stmt {
@@ -31,15 +43,29 @@ struct db_stmt {
 };
 
 void		db_init(struct db *, const char *conninfo, const char *appname);
+/* Session statement_timeout and lock_timeout, ms (0: none); before use. */
+void		db_set_timeouts(struct db *, long statement_ms, long lock_ms);
 void		db_close(struct db *);
 /* Make sure a working connection exists: ST_OK or ST_UNAVAILABLE. */
 enum status	db_connect(struct db *, char *why, size_t size);
+/*
+ * The same, waiting at most wait_ms: start or advance a connection attempt
+ * as far as it goes in that time; ST_OK once connected, else
+ * ST_UNAVAILABLE (still connecting: why is "connection in progress", and
+ * the next call goes on from there; or failed).  For work that must not
+ * hold a worker (the reject counters); an attempt is dropped after 10 s.
+ */
+enum status	db_connect_nowait(struct db *, long wait_ms, char *why,
+		    size_t size);
 
 /*
  * Execute stmt with text parameters vals (NULL entries are SQL NULL).
  * On ST_OK, *res is a PGRES_TUPLES_OK result the caller PQclear()s.
- * A connection lost before the statement ran is re-opened and the
- * statement retried once (statements are idempotent or deduplicated).
+ * A statement is sent again only when it provably did not run: the
+ * connection was found closed before sending (it is re-opened), the send
+ * itself failed, or the server refused it at Bind (26000).  A failure
+ * after sending (the server may have committed) is answered, never
+ * retried: contact/new would count twice.
  * why (size bytes) gets an escaped, newline-free reason on failure.
  */
 enum status	db_exec(struct db *, struct db_stmt *, const char *const *vals,
@@ -47,5 +73,14 @@ enum status	db_exec(struct db *, struct db_stmt *, const char *const *vals,
 
 /* Status for a failed result (SQLSTATE classes), the one mapping. */
 enum status	db_status(const PGresult *);
+
+/* What to do with the connection after a failed statement. */
+enum db_after {
+	DB_KEEP,	/* the connection is fine; answer the error */
+	DB_RECONNECT,	/* drop it: the next statement reconnects */
+	DB_RETRY,	/* drop it and send again now: it did not run */
+};
+/* For SQLSTATE state (NULL: none) on a connection that is bad or not. */
+enum db_after	db_after(const char *state, int conn_bad);
 
 #endif

@@ -72,8 +72,15 @@ log_msg(enum log_level l, const char *fmt, ...)
 	fflush(stderr);
 }
 
-char *
-log_escape(char *buf, size_t size, const char *s, size_t len)
+/* Bytes kept as they are: printable ASCII but '"' (and '\\' unless keep_bs). */
+static int
+plain(unsigned char c, int keep_bs)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && (keep_bs || c != '\\');
+}
+
+static char *
+escape(char *buf, size_t size, const char *s, size_t len, int keep_bs)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, o = 0, room;
@@ -86,7 +93,7 @@ log_escape(char *buf, size_t size, const char *s, size_t len)
 	/* Cut only when the whole escaped output does not fit. */
 	for (i = 0, room = 0; i < len && room < size; i++) {
 		c = (unsigned char)s[i];
-		room += c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? 1 : 4;
+		room += plain(c, keep_bs) ? 1 : 4;
 	}
 	if (room < size)
 		room = size - 1;
@@ -94,7 +101,7 @@ log_escape(char *buf, size_t size, const char *s, size_t len)
 		room = size > 4 ? size - 4 : 0;	/* keep space for "..." */
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (plain(c, keep_bs)) {
 			if (o + 1 > room)
 				break;
 			buf[o++] = (char)c;
@@ -113,6 +120,12 @@ log_escape(char *buf, size_t size, const char *s, size_t len)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+char *
+log_escape(char *buf, size_t size, const char *s, size_t len)
+{
+	return escape(buf, size, s, len, 0);
 }
 
 char *
@@ -147,7 +160,13 @@ log_request(const char *endpoint, const char *method, int http,
 	if (http < 400 && level < LOG_INFO)
 		return;
 	log_escape(m, sizeof(m), method, method ? strlen(method) : 0);
-	log_escape(r, sizeof(r), reason, reason ? strlen(reason) : 0);
+	/*
+	 * reason is made of static strings and log_escape() output (a
+	 * database message): its backslashes are escapes already and stay
+	 * (escaping them again gave "\\x5cx22" for a '"').  Anything else
+	 * that is not plain is still escaped.
+	 */
+	escape(r, sizeof(r), reason, reason ? strlen(reason) : 0, 1);
 	if (delivery > 0)
 		snprintf(d, sizeof(d), "%lld", delivery);
 	else

@@ -40,7 +40,11 @@ char	*log_escape(char *buf, size_t size, const char *s, size_t len);
  */
 char	*log_pqmsg(char *buf, size_t size, const char *msg);
 
-/* The per-request line: endpoint, status, microseconds, delivery, reason. */
+/*
+ * The per-request line: endpoint, status, microseconds, delivery, reason.
+ * method is escaped here; reason must be static text or log_escape()
+ * output (its backslashes are kept; quotes and control bytes escaped).
+ */
 void	log_request(const char *endpoint, const char *method, int http,
 	    long long usec, long long delivery, const char *reason);
 

@@ -7,6 +7,9 @@
 #include "log.h"
 #include "rejects.h"
 
+/* How long a flush may wait for a connection to the write database. */
+#define REJECTS_CONNECT_MS	200
+
 void
 rejects_init(struct rejects *rj, const char *endpoint, long interval)
 {
@@ -42,8 +45,8 @@ rejects_add(struct rejects *rj, int http, const char *reason,
 			return;
 		}
 	if (rj->n == REJECTS_MAX) {
-		/* Full (a long outage): fold into the last slot. */
-		rj->r[REJECTS_MAX - 1].count++;
+		/* Full (a long outage): counted, never under a wrong label. */
+		rj->dropped++;
 		return;
 	}
 	rj->r[rj->n].http = http;
@@ -63,8 +66,30 @@ rejects_flush(struct rejects *rj, struct db *db, time_t now, int force)
 	char why[256];
 	size_t i;
 
-	if (rj->n == 0 || (!force && now - rj->last < rj->interval))
+	if (rj->n == 0 || (!force && now - rj->last < rj->interval &&
+	    rj->n < REJECTS_FLUSH_AT))
 		return;
+	if (!force && now < rj->retry_at)
+		return;
+	rj->last = now;
+	/*
+	 * A local server connects in milliseconds; one that does not answer
+	 * within REJECTS_CONNECT_MS is tried again later (backing off), never
+	 * waited for.
+	 */
+	if (!force && db_connect_nowait(db, REJECTS_CONNECT_MS, why,
+	    sizeof(why)) != ST_OK) {
+		rj->backoff = rj->backoff == 0 ? 1 : rj->backoff * 2;
+		if (rj->backoff > 60)
+			rj->backoff = 60;
+		rj->retry_at = now + rj->backoff;
+		if (!rj->failing) {
+			rj->failing = 1;
+			log_warn("could not record rejected-request counts "
+			    "(kept for the next try): %s", why);
+		}
+		return;
+	}
 	if ((arr = json_object_new_array()) == NULL)
 		return;
 	for (i = 0; i < rj->n; i++) {
@@ -85,11 +110,18 @@ rejects_flush(struct rejects *rj, struct db *db, time_t now, int force)
 	}
 	vals[0] = rj->endpoint;
 	vals[1] = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
-	rj->last = now;
 	if (db_exec(db, &rj->stmt, vals, &res, why, sizeof(why)) == ST_OK) {
 		rj->n = 0;
 		rj->failing = 0;
+		rj->backoff = 0;
+		rj->retry_at = 0;
 		PQclear(res);
+		if (rj->dropped > 0) {
+			log_warn("%ld rejected requests were not counted "
+			    "(more than %d kinds while the database was down)",
+			    rj->dropped, REJECTS_MAX);
+			rj->dropped = 0;
+		}
 	} else if (!rj->failing) {
 		rj->failing = 1;
 		log_warn("could not record rejected-request counts "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -19,7 +20,16 @@ extern char **environ;
 /* Where a request's bytes come from: FastCGI streams or CGI stdio. */
 struct io {
 	FCGX_Request	*fcgi;		/* NULL: plain CGI */
+	int		 unread;	/* body bytes may be left unread */
 };
+
+/*
+ * The longest request path taken (REQUEST_URI without the query, or
+ * SCRIPT_NAME + PATH_INFO); longer is 414.  The shipped web servers stop
+ * request lines near 8 kB themselves (nginx large_client_header_buffers,
+ * Apache LimitRequestLine); the path is copied whole, never cut.
+ */
+#define SERVE_PATH_MAX	8192
 
 static volatile sig_atomic_t stopping;
 
@@ -41,22 +51,73 @@ serve_param(struct request *req, const char *name)
 	return getenv(name);
 }
 
+/*
+ * The body deadline (body_timeout): SIGALRM, installed without SA_RESTART,
+ * makes the blocking read() under FCGX_GetStr (or fread) fail with EINTR;
+ * libfcgi then marks the input stream closed and FCGX_GetStr returns what
+ * it has.  The timer repeats every 0.1 s after it first fires, so a
+ * signal that lands between the check and the read() is followed by one
+ * that interrupts it.
+ */
+static volatile sig_atomic_t body_late;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	body_late = 1;
+}
+
+static void
+deadline(long ms)
+{
+	static int installed;
+	struct sigaction sa;
+	struct itimerval it;
+
+	if (ms > 0 && !installed) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;	/* no SA_RESTART */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		installed = 1;
+	}
+	memset(&it, 0, sizeof(it));
+	if (ms > 0) {
+		it.it_value.tv_sec = ms / 1000;
+		it.it_value.tv_usec = (ms % 1000) * 1000;
+		it.it_interval.tv_usec = 100000;
+	}
+	if (ms > 0 || installed)
+		setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Read up to n body bytes within body_timeout; *late when it ran out. */
 static size_t
-io_read(struct request *req, char *buf, size_t n)
+io_read(struct request *req, char *buf, size_t n, int *late)
 {
 	struct io *io = req->io;
-	size_t got = 0;
-	int k;
+	size_t got = 0, k;
+	int r;
 
-	if (io->fcgi == NULL)
-		return fread(buf, 1, n, stdin);
-	while (got < n) {
-		k = FCGX_GetStr(buf + got, n - got > 65536 ? 65536 :
+	body_late = 0;
+	deadline(req->w->cfg.body_timeout);
+	while (got < n && !body_late) {
+		if (io->fcgi == NULL) {
+			k = fread(buf + got, 1, n - got, stdin);
+			if (k == 0)
+				break;
+			got += k;
+			continue;
+		}
+		r = FCGX_GetStr(buf + got, n - got > 65536 ? 65536 :
 		    (int)(n - got), io->fcgi->in);
-		if (k <= 0)
+		if (r <= 0)
 			break;
-		got += (size_t)k;
+		got += (size_t)r;
 	}
+	deadline(0);
+	*late = body_late && got < n;
 	return got;
 }
 
@@ -238,9 +299,9 @@ run(struct request *req)
 	struct worker *w = req->w;
 	struct verror verr;
 	unsigned m = 0;
-	const char *why;
+	const char *why, *cl, *te;
 	size_t len;
-	int big;
+	int big, late;
 	enum status st;
 
 	if (req->method != NULL && strcmp(req->method, "GET") == 0)
@@ -252,8 +313,20 @@ run(struct request *req)
 		    NULL);
 
 	if (ep->body == BODY_JSON) {
-		if (!content_length(serve_param(req, "CONTENT_LENGTH"),
-		    w->cfg.body_limit, &len, &big))
+		/*
+		 * A body without a declared length: Apache's mod_proxy_fcgi
+		 * passes a chunked body above its buffer (~16 kB) with
+		 * HTTP_TRANSFER_ENCODING and no CONTENT_LENGTH (nginx
+		 * de-chunks and sets it).  Read as "no body" it would fail
+		 * the signature; 411 says what is wrong.
+		 */
+		cl = serve_param(req, "CONTENT_LENGTH");
+		te = serve_param(req, "HTTP_TRANSFER_ENCODING");
+		if ((cl == NULL || *cl == '\0') && te != NULL && *te != '\0')
+			return serve_fail(req, ST_LENGTH_REQUIRED,
+			    "length required", NULL,
+			    "a body needs a Content-Length");
+		if (!content_length(cl, w->cfg.body_limit, &len, &big))
 			return serve_fail(req, ST_BAD_REQUEST,
 			    "invalid Content-Length", NULL, NULL);
 		if (big)
@@ -266,11 +339,18 @@ run(struct request *req)
 		if ((req->body = malloc(len + 1)) == NULL)
 			return serve_fail(req, ST_INTERNAL, "out of memory",
 			    NULL, NULL);
-		req->len = io_read(req, req->body, len);
+		req->len = io_read(req, req->body, len, &late);
 		req->body[req->len] = '\0';
-		if (req->len != len)
+		if (late) {
+			((struct io *)req->io)->unread = 1;
+			return serve_fail(req, ST_TIMEOUT, "body timeout",
+			    NULL, NULL);
+		}
+		if (req->len != len) {
+			((struct io *)req->io)->unread = 1;
 			return serve_fail(req, ST_BAD_REQUEST,
 			    "incomplete body", NULL, NULL);
+		}
 	}
 
 	if ((st = authenticate(req)) != ST_OK)
@@ -370,8 +450,9 @@ handle(struct worker *w, struct io *io)
 {
 	struct request req;
 	struct timespec t1;
-	const char *uri, *q;
-	char path[1024], why[640];
+	const char *uri, *q, *sn, *pi, *cl, *te;
+	char *path = NULL, why[640];
+	size_t n1, n2;
 	long long us;
 	int http;
 
@@ -379,30 +460,48 @@ handle(struct worker *w, struct io *io)
 	req.w = w;
 	req.ep = w->ep;
 	req.io = io;
+	io->unread = 0;
 	clock_gettime(CLOCK_MONOTONIC, &req.t0);
 	req.method = serve_param(&req, "REQUEST_METHOD");
+	/* The path whole (protocol §2.2: the id is its last segment). */
+	sn = pi = "";
 	if ((uri = serve_param(&req, "REQUEST_URI")) != NULL) {
 		q = strchr(uri, '?');
-		snprintf(path, sizeof(path), "%.*s",
-		    (int)(q ? (size_t)(q - uri) : strlen(uri)), uri);
-	} else
-		snprintf(path, sizeof(path), "%s%s",
-		    serve_param(&req, "SCRIPT_NAME") ?
-		    serve_param(&req, "SCRIPT_NAME") : "",
-		    serve_param(&req, "PATH_INFO") ?
-		    serve_param(&req, "PATH_INFO") : "");
-	req.path = path;
-
-	req.st = run(&req);
+		n1 = q != NULL ? (size_t)(q - uri) : strlen(uri);
+		n2 = 0;
+	} else {
+		if ((sn = serve_param(&req, "SCRIPT_NAME")) == NULL)
+			sn = "";
+		if ((pi = serve_param(&req, "PATH_INFO")) == NULL)
+			pi = "";
+		uri = sn;
+		n1 = strlen(sn);
+		n2 = strlen(pi);
+	}
+	if (n1 > SERVE_PATH_MAX || n2 > SERVE_PATH_MAX - n1)
+		req.st = serve_fail(&req, ST_URI_TOO_LONG, "path too long",
+		    NULL, NULL);
+	else if ((path = malloc(n1 + n2 + 1)) == NULL)
+		req.st = serve_fail(&req, ST_INTERNAL, "out of memory", NULL,
+		    NULL);
+	else {
+		memcpy(path, uri, n1);
+		memcpy(path + n1, pi, n2);
+		path[n1 + n2] = '\0';
+		req.path = path;
+		req.st = run(&req);
+	}
 	respond(&req);
 	/*
-	 * A body we did not read (413, an ignored body) must not be taken
-	 * for the next request on a kept FastCGI connection: close it.
+	 * A body we did not read (413, 411, an ignored body, a timeout) must
+	 * not be taken for the next request on a kept FastCGI connection:
+	 * close it.
 	 */
-	if (io->fcgi != NULL && req.body == NULL) {
-		const char *cl = serve_param(&req, "CONTENT_LENGTH");
-
-		if (cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0)
+	if (io->fcgi != NULL && (req.body == NULL || io->unread)) {
+		cl = serve_param(&req, "CONTENT_LENGTH");
+		te = serve_param(&req, "HTTP_TRANSFER_ENCODING");
+		if ((cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0) ||
+		    (te != NULL && *te != '\0') || io->unread)
 			io->fcgi->keepConnection = 0;
 	}
 
@@ -425,6 +524,7 @@ handle(struct worker *w, struct io *io)
 		rejects_add(&w->rejects, http, req.reason, req.field,
 		    time(NULL));
 	request_free(&req);
+	free(path);
 }
 
 static void
@@ -467,9 +567,12 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 	snprintf(w.label, sizeof(w.label), "%s%s%s", ep->source ? ep->source :
 	    "", ep->source ? "/" : "", ep->name);
 	db_init(&w.db, w.cfg.database, ep->name);
+	db_set_timeouts(&w.db, w.cfg.statement_timeout, w.cfg.lock_timeout);
 	w.reader = &w.db;
 	if (w.cfg.suggestions_database != NULL) {
 		db_init(&w.rodb, w.cfg.suggestions_database, ep->name);
+		db_set_timeouts(&w.rodb, w.cfg.statement_timeout,
+		    w.cfg.lock_timeout);
 		w.reader = &w.rodb;
 	}
 	if (ep->store != NULL)

@@ -8,6 +8,9 @@
  * in order: method (405) → declared length (413) → Content-Type (415) →
  * body → authentication (401) → JSON (400) → field table and check (400)
  * → handler or default store (503/500) → response → one log line.
+ * Before the method: a path longer than 8192 bytes is 414; the length
+ * step also answers 411 (a body without a declared length) and the body
+ * read 408 after body_timeout.
  * SIGTERM: the request in hand is finished, then the process exits.
  *
  * Ownership: a struct request lives for one request and everything it
@@ -49,7 +52,7 @@ struct request {
 	struct worker		*w;
 	const struct endpoint	*ep;
 	const char		*method;	/* borrowed (params) */
-	const char		*path;		/* borrowed; REQUEST_URI or SCRIPT_NAME+PATH_INFO */
+	const char		*path;		/* whole REQUEST_URI path or SCRIPT_NAME+PATH_INFO; owned by serve.c */
 	char			*body;		/* owned; NUL-terminated, len bytes */
 	size_t			 len;
 	struct json_object	*root;		/* owned */

@@ -13,6 +13,9 @@ static const struct {
 	[ST_METHOD]		= { 405, "Method Not Allowed", "method not allowed" },
 	[ST_TOO_LARGE]		= { 413, "Payload Too Large", "payload too large" },
 	[ST_MEDIA_TYPE]		= { 415, "Unsupported Media Type", "unsupported media type" },
+	[ST_TIMEOUT]		= { 408, "Request Timeout", "request timeout" },
+	[ST_LENGTH_REQUIRED]	= { 411, "Length Required", "length required" },
+	[ST_URI_TOO_LONG]	= { 414, "URI Too Long", "uri too long" },
 	[ST_INTERNAL]		= { 500, "Internal Server Error", "internal error" },
 	[ST_UNAVAILABLE]	= { 503, "Service Unavailable", "service unavailable" },
 };

@@ -16,6 +16,9 @@ enum status {
 	ST_METHOD,		/* 405, with Allow */
 	ST_TOO_LARGE,		/* 413, decided from CONTENT_LENGTH */
 	ST_MEDIA_TYPE,		/* 415 */
+	ST_TIMEOUT,		/* 408: the body did not arrive in body_timeout */
+	ST_LENGTH_REQUIRED,	/* 411: a body may follow but no length given */
+	ST_URI_TOO_LONG,	/* 414: request path longer than SERVE_PATH_MAX */
 	ST_INTERNAL,		/* 500 */
 	ST_UNAVAILABLE,		/* 503, with Retry-After: database down */
 	ST__MAX

@@ -14,7 +14,8 @@
 
 struct wtime {
 	int64_t	sec;		/* seconds since 1970-01-01T00:00:00Z */
-	int32_t	usec;		/* 0..999999, rounded from up to 7 digits */
+	int32_t	usec;		/* 0..999999, rounded from up to 7 digits
+				   exactly as PostgreSQL rounds them */
 };
 
 #define WT_MINUTES_OK	0x01	/* seconds may be left out (header form) */
@@ -24,6 +25,13 @@ int	wtime_parse(const char *s, size_t len, unsigned flags,
 	    struct wtime *out);
 /* Parse a calendar date YYYY-MM-DD (len bytes); 1 if valid. */
 int	wtime_parse_date(const char *s, size_t len, int *y, int *m, int *d);
+/*
+ * Microseconds (0..1000000: 1000000 carries into the second) for a
+ * fraction of nd (1-7) digits whose value is digits, rounded the way
+ * PostgreSQL rounds timestamptz input, so what is validated here is what
+ * the database stores.
+ */
+int32_t	wtime_usec(int32_t digits, int nd);
 /* -1, 0, 1 as a is before, equal to, after b. */
 int	wtime_cmp(const struct wtime *a, const struct wtime *b);
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */

@@ -43,6 +43,11 @@ test_defaults(void)
 	ok_int(c.suggestions_limit, 50, "config default suggestions limit 50");
 	ok_int(c.reject_flush, 10, "config default reject flush 10 s");
 	ok_int(c.retry_after, 30, "config default Retry-After 30 s");
+	/* Below nginx's fastcgi_read_timeout and Apache's 30 s. */
+	ok_int(c.statement_timeout, 10000, "config default statement_timeout "
+	    "10 s");
+	ok_int(c.lock_timeout, 5000, "config default lock_timeout 5 s");
+	ok_int(c.body_timeout, 10000, "config default body_timeout 10 s");
 	ok(c.log_level == LOG_INFO, "config default log level info");
 	ok(c.nupdatedge == 0 && c.nworksome == 0 && c.database == NULL &&
 	    c.path == NULL, "config defaults: no secrets, database or path");
@@ -245,6 +250,29 @@ test_bounds(void)
 		{ "retry_after", "86400", 1, 86400 },
 		{ "retry_after", "0", 0, 0 },
 		{ "retry_after", "86401", 0, 0 },
+		/* Durations, kept in ms: seconds, "s" or "ms". */
+		{ "statement_timeout", "10", 1, 10000 },
+		{ "statement_timeout", "10s", 1, 10000 },
+		{ "statement_timeout", "250ms", 1, 250 },
+		{ "statement_timeout", "0", 1, 0 },
+		{ "statement_timeout", "3600", 1, 3600000 },
+		{ "statement_timeout", "3601", 0, 0 },
+		{ "statement_timeout", "3600001ms", 0, 0 },
+		{ "statement_timeout", "1.5", 0, 0 },
+		{ "statement_timeout", "-1", 0, 0 },
+		{ "statement_timeout", "10 s", 0, 0 },
+		{ "statement_timeout", "10min", 0, 0 },
+		{ "statement_timeout", "ms", 0, 0 },
+		{ "statement_timeout", "", 0, 0 },
+		{ "statement_timeout", "99999999999999999999", 0, 0 },
+		{ "lock_timeout", "5", 1, 5000 },
+		{ "lock_timeout", "100ms", 1, 100 },
+		{ "lock_timeout", "0s", 1, 0 },
+		{ "lock_timeout", "x", 0, 0 },
+		{ "body_timeout", "10", 1, 10000 },
+		{ "body_timeout", "1500ms", 1, 1500 },
+		{ "body_timeout", "0", 1, 0 },
+		{ "body_timeout", "4000", 0, 0 },
 	};
 	struct config c;
 	char text[256], err[256];
@@ -261,7 +289,11 @@ test_bounds(void)
 			    "suggestions_limit") == 0 ? c.suggestions_limit :
 			    strcmp(t[i].key, "reject_flush_interval") == 0 ?
 			    c.reject_flush : strcmp(t[i].key, "retry_after") ==
-			    0 ? c.retry_after : c.replay_window;
+			    0 ? c.retry_after : strcmp(t[i].key,
+			    "statement_timeout") == 0 ? c.statement_timeout :
+			    strcmp(t[i].key, "lock_timeout") == 0 ?
+			    c.lock_timeout : strcmp(t[i].key, "body_timeout") ==
+			    0 ? c.body_timeout : c.replay_window;
 			ok_int(got, t[i].want, "config %s = %s is %ld",
 			    t[i].key, t[i].val, t[i].want);
 		} else

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "rejects.h"
@@ -269,7 +270,9 @@ test_status(void)
 		{ ST_OK, 200 }, { ST_BAD_REQUEST, 400 },
 		{ ST_UNAUTHORIZED, 401 }, { ST_NOT_FOUND, 404 },
 		{ ST_METHOD, 405 }, { ST_TOO_LARGE, 413 },
-		{ ST_MEDIA_TYPE, 415 }, { ST_INTERNAL, 500 },
+		{ ST_MEDIA_TYPE, 415 }, { ST_TIMEOUT, 408 },
+		{ ST_LENGTH_REQUIRED, 411 }, { ST_URI_TOO_LONG, 414 },
+		{ ST_INTERNAL, 500 },
 		{ ST_UNAVAILABLE, 503 },
 	};
 	size_t i;
@@ -294,6 +297,7 @@ test_rejects(void)
 	static const char *const r1 = "bad signature", *const r2 = "bad json";
 	time_t t0 = 1700000000 - 1700000000 % 3600;
 	size_t i;
+	long got;
 
 	rejects_init(&rj, "worksome", 10);
 	rejects_add(&rj, 401, r1, NULL, t0);
@@ -314,11 +318,69 @@ test_rejects(void)
 	rejects_add(&rj, 405, NULL, NULL, t0);
 	ok(rj.n == 7 && rj.r[6].count == 2, "rejects: NULL reason counted");
 
+	/*
+	 * Issue 7 §2.14: past the table, counts went into the last slot,
+	 * under that slot's label.  Now every kept slot counts only its own
+	 * kind, and the rest are counted as dropped.
+	 */
 	rejects_init(&rj, "x", 10);
 	for (i = 0; i < REJECTS_MAX + 10; i++)
 		rejects_add(&rj, 400, r1, NULL, t0 + (time_t)i * 3600);
-	ok(rj.n == REJECTS_MAX && rj.r[REJECTS_MAX - 1].count == 11,
-	    "rejects: a full table folds into the last slot, nothing lost");
+	rejects_add(&rj, 400, r1, NULL, t0 + (time_t)(REJECTS_MAX - 1) * 3600);
+	ok(rj.n == REJECTS_MAX && rj.r[REJECTS_MAX - 1].count == 2 &&
+	    rj.r[REJECTS_MAX - 1].hour == t0 / 3600 + REJECTS_MAX - 1,
+	    "rejects: a full table never counts a kind under another's "
+	    "label");
+	ok(rj.dropped == 10, "rejects: kinds beyond the table are counted "
+	    "as dropped (%ld)", rj.dropped);
+	for (i = 0, got = 0; i < rj.n; i++)
+		got += rj.r[i].count;
+	ok(got + rj.dropped == REJECTS_MAX + 11, "rejects: every refusal "
+	    "is in a slot or in dropped");
+	ok(REJECTS_FLUSH_AT < REJECTS_MAX, "rejects: flushed early, well "
+	    "before the table is full");
+}
+
+/*
+ * Issue 7 §2.14: a database message was escaped by log_pqmsg and again by
+ * log_request, so a '"' showed as \x5cx22.  The request line is read
+ * back from stderr.
+ */
+static void
+test_request_line(void)
+{
+	char why[256], line[1024];
+	FILE *f;
+	int fd, saved;
+
+	log_pqmsg(why, sizeof(why), "ERROR:  invalid input syntax for type "
+	    "json: \"x\"\n");
+	if ((f = tmpfile()) == NULL)
+		abort();
+	fflush(stderr);
+	saved = dup(2);
+	fd = fileno(f);
+	dup2(fd, 2);
+	log_request("updatedge/x", "POST\r\n", 500, 12, 0, why);
+	log_request("updatedge/x", "GET", 400, 12, 0, "raw \"quote\"\x01");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	ok(strstr(line, "reason=\"ERROR:  invalid input syntax for type json: "
+	    "\\x22x\\x22\"") != NULL && strstr(line, "x5cx") == NULL,
+	    "log_request: a database message is escaped once (\\x22, not "
+	    "\\x5cx22)");
+	ok(strstr(line, "method=POST\\x0d\\x0a ") != NULL,
+	    "log_request: the method is escaped");
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	ok(strstr(line, "reason=\"raw \\x22quote\\x22\\x01\"") != NULL,
+	    "log_request: quotes and control bytes in a reason are still "
+	    "escaped");
+	fclose(f);
 }
 
 int
@@ -331,5 +393,6 @@ main(void)
 	test_level();
 	test_status();
 	test_rejects();
+	test_request_line();
 	return tap_done();
 }

@@ -5,6 +5,7 @@
  * doc/protocol.md says "T" and "Z": lower-case 't' and 'z' are refused.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -47,7 +48,8 @@ test_good(void)
 		{ "1970-01-01T00:00:00.123456Z", 0, 0, 123456 },
 		{ "1970-01-01T00:00:00.1234567Z", 0, 0, 123457 },
 		{ "1970-01-01T00:00:00.1234564Z", 0, 0, 123456 },
-		{ "1970-01-01T00:00:00.0000005Z", 0, 0, 1 },
+		/* A tie: PostgreSQL stores 0 (rint), not 1 (half-up). */
+		{ "1970-01-01T00:00:00.0000005Z", 0, 0, 0 },
 		{ "1970-01-01T00:00:00.0000004Z", 0, 0, 0 },
 		{ "1970-01-01T00:00:00.0000000Z", 0, 0, 0 },
 		{ "1970-01-01T00:00:00.9999994Z", 0, 0, 999999 },
@@ -304,6 +306,82 @@ test_days(void)
 	    "wtime_days 9999-12-31 = 2932896");
 }
 
+/*
+ * The 7th digit is rounded as PostgreSQL 15 stores it.  Each row was
+ * measured on the server: SELECT '2021-03-01T09:00:00.<frac>Z'::timestamptz
+ * with the microseconds read back.  Ties (7th digit 5) mostly go to even,
+ * but not all: the binary value of the fraction decides (.0001255 is 125,
+ * .0001265 is 127).  Issue 7 §2.7: periodStart .0000026 and periodEnd
+ * .0000025 are 3 and 2 us there, so C must say end < start (400), not
+ * pass them to a table CHECK that fails (500).
+ */
+static void
+test_pg_rounding(void)
+{
+	static const struct {
+		const char	*frac;
+		int		 usec;	/* PostgreSQL 15's */
+	} t[] = {
+		{ "0000005", 0 }, { "0000015", 2 }, { "0000025", 2 },
+		{ "0000035", 4 }, { "0000045", 4 }, { "0000055", 6 },
+		{ "0000065", 6 }, { "0000075", 8 }, { "0000085", 8 },
+		{ "0000095", 10 }, { "0000026", 3 }, { "0000024", 2 },
+		{ "0000004", 0 }, { "0000006", 1 }, { "9999985", 999998 },
+		{ "9999995", 1000000 }, { "5000005", 500000 },
+		{ "1234565", 123456 }, { "1234575", 123458 },
+		{ "0001255", 125 }, { "0001265", 127 }, { "0321545", 32155 },
+		{ "0643115", 64311 }, { "1262185", 126219 },
+		{ "1286415", 128641 }, { "2500045", 250005 },
+		{ "2524355", 252435 }, { "2548755", 254875 },
+		{ "2572745", 257275 }, { "2597225", 259723 },
+		{ "2621105", 262111 }, { "5024135", 502413 },
+		{ "5048485", 504849 }, { "5072855", 507285 },
+		{ "5096905", 509691 }, { "5121265", 512127 },
+		{ "5145285", 514529 }, { "5169685", 516969 },
+		{ "5193975", 519397 }, { "5218335", 521833 },
+		{ "1234565", 123456 }, { "9999995", 1000000 },
+		{ "5", 500000 }, { "25", 250000 }, { "000001", 1 },
+	};
+	struct wtime a, b;
+	char buf[64];
+	size_t i;
+	int n, digits, bad = 0, us;
+	double x;
+	long long r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = snprintf(buf, sizeof(buf), "2021-03-01T09:00:00.%sZ",
+		    t[i].frac);
+		ok(wtime_parse(buf, (size_t)n, 0, &a) &&
+		    a.sec == 1614589200LL + t[i].usec / 1000000 &&
+		    a.usec == t[i].usec % 1000000,
+		    "rounding as PostgreSQL: .%s -> %d us (got %lld.%06d)",
+		    t[i].frac, t[i].usec, (long long)a.sec - 1614589200LL,
+		    (int)a.usec);
+	}
+	/*
+	 * Every tie, against PostgreSQL's own recipe (strtod of the fraction,
+	 * times 10^6, rint) done independently here.
+	 */
+	for (digits = 5; digits < 10000000; digits += 10) {
+		snprintf(buf, sizeof(buf), ".%07d", digits);
+		x = strtod(buf, NULL) * 1000000.0;
+		r = (long long)x;
+		if (x - (double)r > 0.5 || (x - (double)r == 0.5 && (r & 1)))
+			r++;
+		us = wtime_usec(digits, 7);
+		if (us != r && bad++ < 5)
+			diag(".%07d: %d, PostgreSQL's recipe %lld", digits, us, r);
+	}
+	ok(bad == 0, "all 10^6 ties round as strtod + rint (PostgreSQL)");
+
+	/* The issue's pair: .0000026 after .0000025 once rounded. */
+	ok(wtime_parse("2021-03-01T09:00:00.0000026Z", 28, 0, &a) &&
+	    wtime_parse("2021-03-01T09:00:00.0000025Z", 28, 0, &b) &&
+	    wtime_cmp(&b, &a) < 0,
+	    "periodEnd .0000025 is before periodStart .0000026 (2 < 3 us)");
+}
+
 int
 main(void)
 {
@@ -313,5 +391,6 @@ main(void)
 	test_date();
 	test_cmp();
 	test_days();
+	test_pg_rounding();
 	return tap_done();
 }
