@@ -139,11 +139,20 @@ is "$(times_added "trust-stmt-$run")|$(sql "SELECT count(*) FROM workhooks.deliv
 grep -q 'canceling statement due to statement timeout' "$_t_tmp/worker.log"
 _t_check $? "statement_timeout: the log names the cause"
 
-# The shipped defaults stay below the web servers' 30 s.
-start_worker updatedge-contact-new
-contact "trust-defaults-$run"
-expect_status 200 "defaults: a plain contact/new -> 200"
+# The shipped defaults, through nginx (whose fastcgi_read_timeout is 30 s):
+# the worker itself gives up on the lock after lock_timeout (5 s) and says
+# so (its JSON carries retry_after; nginx's own 503 does not).
 stop_worker
+hold_lock workhooks.worker_contact 8
+t0=$(date +%s)
+ue_req GET "$BASE_URL/updatedge/contact/new/trust-nginx-lock-$run"
+secs=$(($(date +%s) - t0))
+expect_status 503 "nginx, shipped timeouts, table locked 8 s: 503"
+expect_json_field .retry_after 30 "nginx: the 503 is the worker's, not the web server's"
+like "$secs" '^[4-7]$' "nginx: the worker gave up after lock_timeout (5 s), before the lock was released ($secs s)"
+wait "$LOCKER"
+is "$(times_added "trust-nginx-lock-$run")|$(sql "SELECT count(*) FROM workhooks.delivery WHERE subject = 'trust-nginx-lock-$run'")" "0|0" \
+	"nginx: after the lock is released, nothing of that request is committed"
 
 # ------------------------------------------------------------------ item 12
 # A connection lost between requests is re-opened before sending; a
