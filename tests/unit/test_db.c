@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "rejects.h"
 #include "tap.h"
 
 static void
@@ -56,9 +57,46 @@ test_after(void)
 		    "retry now" : "reconnect");
 }
 
+/*
+ * Reject counters: a full table is written at once, whatever the interval,
+ * and a write database that cannot be reached is not waited for (backs
+ * off).  The database here is a socket directory that does not exist.
+ */
+static void
+test_reject_flush(void)
+{
+	static const char *const r = "bad signature";
+	struct rejects rj;
+	struct db db;
+	time_t t0 = 1700000000;
+	size_t i;
+
+	db_init(&db, "host=/nonexistent/workhooks-test port=1", "test");
+	rejects_init(&rj, "x", 3600);
+	rj.last = t0;
+	for (i = 0; i < REJECTS_FLUSH_AT - 1; i++)
+		rejects_add(&rj, 400 + (int)i, r, NULL, t0);
+	rejects_flush(&rj, &db, t0 + 1, 0);
+	ok(rj.retry_at == 0 && rj.n == REJECTS_FLUSH_AT - 1,
+	    "rejects: %d kinds within the interval: not written yet",
+	    REJECTS_FLUSH_AT - 1);
+	rejects_add(&rj, 399, r, NULL, t0);
+	rejects_flush(&rj, &db, t0 + 1, 0);
+	ok(rj.retry_at == t0 + 2 && rj.n == REJECTS_FLUSH_AT,
+	    "rejects: %d kinds: written at once (database down: kept, next "
+	    "try in 1 s)", REJECTS_FLUSH_AT);
+	rejects_flush(&rj, &db, t0 + 1, 0);
+	ok(rj.retry_at == t0 + 2, "rejects: no new try before the back-off");
+	rejects_flush(&rj, &db, t0 + 2, 0);
+	ok(rj.retry_at == t0 + 4 && rj.backoff == 2,
+	    "rejects: the back-off doubles");
+	db_close(&db);
+}
+
 int
 main(void)
 {
 	test_after();
+	test_reject_flush();
 	return tap_done();
 }
