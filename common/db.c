@@ -48,6 +48,20 @@ db_close(struct db *db)
 	"client_encoding", NULL }
 #define DB_VALS(db) { "5", (db)->appname, (db)->conninfo, "UTF8", NULL }
 
+/*
+ * Server notices (a WARNING such as "canceling the wait for synchronous
+ * replication") go to the log, escaped, not raw to stderr (libpq's
+ * default).
+ */
+static void
+notice(void *arg, const char *msg)
+{
+	char buf[512];
+
+	(void)arg;
+	log_warn("database notice: %s", log_pqmsg(buf, sizeof(buf), msg));
+}
+
 /* What every new session gets before its first statement. */
 static enum status
 setup(struct db *db, char *why, size_t size)
@@ -57,6 +71,7 @@ setup(struct db *db, char *why, size_t size)
 	const char *enc;
 	PGresult *res;
 
+	PQsetNoticeProcessor(db->conn, notice, NULL);
 	enc = PQparameterStatus(db->conn, "client_encoding");
 	if (enc == NULL || strcmp(enc, "UTF8") != 0) {
 		snprintf(why, size, "the server did not accept client_encoding "
