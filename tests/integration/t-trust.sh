@@ -116,11 +116,11 @@ sql "ALTER ROLE $role RESET client_encoding"
 # up (503 + Retry-After) long before nginx's 30 s, and nothing commits
 # after the lock is released.
 start_worker updatedge-contact-new WORKHOOKS_LOCK_TIMEOUT=500ms WORKHOOKS_STATEMENT_TIMEOUT=5
-hold_lock workhooks.worker_contact 2
+hold_lock workhooks.worker_contact 4
 contact "trust-lock-$run"
 expect_status 503 "lock_timeout 500ms: a table locked by someone else -> 503"
 expect_header Retry-After '^[0-9]+$' "lock_timeout: 503 has Retry-After"
-like "$SECS" '^[0-1]\.' "lock_timeout: answered within 2 s (took $SECS s)"
+like "$SECS" '^[0-2]\.' "lock_timeout: answered within 3 s (took $SECS s)"
 wait "$LOCKER"
 is "$(times_added "trust-lock-$run")|$(sql "SELECT count(*) FROM workhooks.delivery WHERE subject = 'trust-lock-$run'")" "0|0" \
 	"lock_timeout: after the lock is released, nothing of that request is committed"
@@ -128,11 +128,11 @@ contact "trust-lock-$run"
 expect_status 200 "lock_timeout: the same request once the lock is gone -> 200"
 
 start_worker updatedge-contact-new WORKHOOKS_LOCK_TIMEOUT=0 WORKHOOKS_STATEMENT_TIMEOUT=1s
-hold_lock workhooks.worker_contact 2
+hold_lock workhooks.worker_contact 5
 contact "trust-stmt-$run"
 expect_status 503 "statement_timeout 1s: a statement held longer -> 503"
 expect_header Retry-After '^[0-9]+$' "statement_timeout: 503 has Retry-After"
-like "$SECS" '^[0-2]\.' "statement_timeout: answered within 3 s (took $SECS s)"
+like "$SECS" '^[0-3]\.' "statement_timeout: answered within 4 s (took $SECS s)"
 wait "$LOCKER"
 is "$(times_added "trust-stmt-$run")|$(sql "SELECT count(*) FROM workhooks.delivery WHERE subject = 'trust-stmt-$run'")" "0|0" \
 	"statement_timeout: after the lock is released, nothing of that request is committed"
@@ -275,7 +275,7 @@ for i in 1 2 3; do
 	[ "$STATUS" = 200 ] || not_ok "suggestions: signed request $i -> 200 (got $STATUS)"
 	worst=$(awk -v a="$worst" -v b="$SECS" 'BEGIN { print (b > a) ? b : a }')
 done
-like "$worst" '^0\.' "suggestions on the standby, primary hanging: a refused request never delays the next answer (worst $worst s)"
+like "$worst" '^[01]\.' "suggestions on the standby, primary hanging: a refused request never delays the next answer (worst $worst s)"
 grep -q 'could not record rejected-request counts' "$_t_tmp/worker.log"
 _t_check $? "suggestions: the counts that could not be written are kept and logged once"
 stop_worker
