@@ -29,6 +29,23 @@ sql "DO \$\$ BEGIN
 	END IF;
 END \$\$; GRANT workhooks_writer TO $role" >/dev/null
 role_db=$(wh_conninfo workhooks "$role")
+blackhole=
+
+# Whatever happens, leave the cluster as the other t-files expect it.
+trust_cleanup() {
+	stop_worker
+	[ -z "$blackhole" ] || kill "$blackhole" 2>/dev/null
+	psql -X -q -d "$DB_CONNINFO" >/dev/null 2>&1 <<-SQL
+		ALTER SYSTEM RESET synchronous_standby_names;
+		ALTER SYSTEM RESET synchronous_commit;
+		SELECT pg_reload_conf();
+		DROP TRIGGER IF EXISTS wh_trust_deallocate ON workhooks.worker_contact;
+		DROP FUNCTION IF EXISTS public.wh_trust_deallocate();
+		ALTER ROLE $role RESET ALL;
+		SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '$role';
+	SQL
+}
+trap '_rc=$?; trust_cleanup; (exit $_rc); _t_end' EXIT
 
 # start_worker NAME [VAR=value...]: one worker (no multiwatch) on $sock with
 # the stack's worker environment plus the given variables; sets WPID.
@@ -281,6 +298,7 @@ _t_check $? "suggestions: the counts that could not be written are kept and logg
 stop_worker
 kill "$blackhole" 2>/dev/null
 wait "$blackhole" 2>/dev/null
+blackhole=
 role_db=$(wh_conninfo workhooks "$role")
 
 # ------------------------------------------------------------------ item 7
@@ -425,7 +443,8 @@ if grep -q 'x5cx' "$_t_tmp/worker.log"; then
 else
 	ok "log lines escape database messages once (no \\x5cx)"
 fi
-sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '$role'" >/dev/null
-sql "DROP ROLE $role" >/dev/null 2>&1 || sql "ALTER ROLE $role RESET ALL" >/dev/null
+trust_cleanup
+sleep 0.2
+sql "DROP ROLE $role" >/dev/null 2>&1 || true
 
 done_testing
