@@ -404,6 +404,24 @@ wreq REQUEST_METHOD=POST REQUEST_URI=/updatedge/events/timelineChanged \
 expect_status 200 "body_timeout: the worker is free again: the whole body next -> 200"
 stop_worker
 
+# Plain CGI: the same deadline on stdin.
+fifo2=$_t_tmp/slow-cgi.fifo
+mkfifo "$fifo2"
+(printf '%s' "${tbody:0:40}"; sleep 4) >"$fifo2" &
+writer=$!
+t0=$(date +%s)
+cgi updatedge-timeline-changed WORKHOOKS_BODY_TIMEOUT=1s REQUEST_METHOD=POST \
+	REQUEST_URI=/updatedge/events/timelineChanged CONTENT_TYPE=application/json \
+	"CONTENT_LENGTH=${#tbody}" "HTTP_TIMESTAMP=$ts" "HTTP_AUTHORIZATION=$(ue_sign "$ts")" <"$fifo2"
+expect_status 408 "CGI, body_timeout 1s: a stalled body on stdin -> 408 ($(($(date +%s) - t0)) s)"
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+cgi worksome REQUEST_METHOD=POST REQUEST_URI=/worksome CONTENT_TYPE=application/json \
+	HTTP_TRANSFER_ENCODING=chunked "HTTP_SIGNATURE=$sig" </dev/null
+expect_status 411 "CGI: Transfer-Encoding without CONTENT_LENGTH -> 411"
+cgi updatedge-contact-new REQUEST_METHOD=GET "REQUEST_URI=/updatedge/contact/new/$(printf 'c%.0s' $(seq 9000))" </dev/null
+expect_status 414 "CGI: a path longer than 8192 bytes -> 414"
+
 # Through Apache, which streams a body to the worker as it arrives: as many
 # clients as there are workers send half a body and stop. Each worker gives
 # up after the shipped body_timeout (10 s), so the pool serves again while
