@@ -181,20 +181,20 @@ body_sha256(const struct request *req, char out[2 + 64 + 1])
 static void
 store_wake(struct request *req)
 {
-	static struct db_stmt wake = {
-		.name = "workhooks_wake",
-		.sql = "SELECT workhooks.wake($1)",
-		.nparams = 1,
-	};
 	struct worker *w = req->w;
 	PGresult *res = NULL;
 	char id[32], why[512];
 	const char *vals[1];
 
+	if (w->wake.name == NULL) {
+		w->wake.name = "workhooks_wake";
+		w->wake.sql = "SELECT workhooks.wake($1)";
+		w->wake.nparams = 1;
+	}
 	snprintf(id, sizeof(id), "%lld", req->delivery);
 	vals[0] = id;
 	why[0] = '\0';
-	if (db_exec(&w->db, &wake, vals, &res, why, sizeof(why)) != ST_OK) {
+	if (db_exec(&w->db, &w->wake, vals, &res, why, sizeof(why)) != ST_OK) {
 		log_warn("%s: delivery %lld committed, its wake-up failed: %s",
 		    w->label, req->delivery, why);
 		return;

@@ -42,6 +42,7 @@ struct worker {
 	const struct endpoint	*ep;
 	char			 label[96];	/* "source/name" for logs */
 	struct db_stmt		 store;		/* the endpoint's default store */
+	struct db_stmt		 wake;		/* workhooks.wake(), made at first use */
 	void			*data;		/* handler's own per-process state */
 };
 
