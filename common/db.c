@@ -234,6 +234,7 @@ db_status(const PGresult *res)
 	    strcmp(state, "40001") == 0 ||	/* serialization failure */
 	    strcmp(state, "40P01") == 0 ||	/* deadlock */
 	    strcmp(state, "55P03") == 0 ||	/* lock not available */
+	    strcmp(state, "54000") == 0 ||	/* e.g. notification queue full */
 	    strcmp(state, "25006") == 0 ||	/* read-only: failover */
 	    strcmp(state, "25P02") == 0 ||	/* transaction aborted */
 	    strcmp(state, "26000") == 0 ||	/* prepared statement gone */
