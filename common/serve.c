@@ -531,6 +531,36 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 	}
 }
 
+/*
+ * Plain CGI: Apache (mod_cgi, mod_cgid) writes the whole body to the
+ * program before it reads the answer, and drops the answer when the
+ * program exits without reading it (413, a body an endpoint ignores).
+ * After the answer is written, read and discard what is left of the
+ * declared body (at most CONTENT_LENGTH bytes, at most 64 MiB).
+ */
+static void
+cgi_drain(void)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	unsigned long long left;
+	char buf[16384], *end;
+	size_t n;
+
+	if (cl == NULL || *cl < '0' || *cl > '9')
+		return;
+	errno = 0;
+	left = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || left > 64ULL * 1024 * 1024)
+		left = 64ULL * 1024 * 1024;
+	while (left > 0) {
+		n = fread(buf, 1, left < sizeof(buf) ? (size_t)left :
+		    sizeof(buf), stdin);
+		if (n == 0)
+			break;
+		left -= n;
+	}
+}
+
 int
 serve_main(const struct endpoint *ep, int argc, char *argv[])
 {
@@ -600,6 +630,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		io.fcgi = NULL;
 		handle(&w, &io);
 		fflush(stdout);
+		cgi_drain();
 	} else {
 		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FCGX_Init failed\n", argv[0]);
