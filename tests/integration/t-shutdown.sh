@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM (README "How it is built"): a worker finishes the request in hand, then
-# exits; an idle worker exits at once. A dedicated worker on its own socket
+# exits; an idle worker exits at once. SIGHUP mid-request: the reload waits
+# for the answer. A dedicated worker on its own socket
 # (not the shared pools), fed by cgi-fcgi with the body arriving in two
 # halves so that the signal lands while the body is being read.
 # shellcheck source=lib.sh
@@ -94,6 +95,45 @@ gone "$WPID" 5
 _t_check $? "SIGTERM mid-request: the worker exits after answering"
 wait "$WPID"
 is "$?" 0 "SIGTERM mid-request: exit status 0"
+# 3. SIGHUP while the body is half read: the request is finished with the
+# configuration it started with, then the worker reloads and keeps serving.
+start_worker
+body3=${body/term-/hup-}
+len3=${#body3}
+half3=$((len3 / 2))
+ts=$(ue_now)
+fifo3=$_t_tmp/body3.fifo
+mkfifo "$fifo3"
+env -i REQUEST_METHOD=POST REQUEST_URI=/updatedge/events/timelineChanged \
+	CONTENT_TYPE=application/json CONTENT_LENGTH="$len3" \
+	HTTP_TIMESTAMP="$ts" HTTP_AUTHORIZATION="$(ue_sign "$ts")" \
+	timeout 30 cgi-fcgi -bind -connect "$sock" <"$fifo3" >"$_t_tmp/out3" 2>"$_t_tmp/err3" &
+client=$!
+exec 7>"$fifo3"
+printf '%s' "${body3:0:half3}" >&7
+sleep 0.5
+kill -HUP "$WPID"
+sleep 0.5
+grep -q 'configuration reloaded' "$_t_tmp/worker.log"
+is "$?" 1 "SIGHUP mid-request: no reload while the request is in hand"
+printf '%s' "${body3:half3}" >&7
+exec 7>&-
+wait "$client"
+grep -q '^Status: 200' "$_t_tmp/out3"
+_t_check $? "SIGHUP mid-request: the request in hand is answered 200" ||
+	diag "$(cat "$_t_tmp/out3" "$_t_tmp/err3")"
+wh_wait 5 grep -q 'configuration reloaded' "$_t_tmp/worker.log"
+_t_check $? "SIGHUP mid-request: the worker reloads once it has answered"
+kill -0 "$WPID" 2>/dev/null
+_t_check $? "SIGHUP: the worker keeps running"
+env -i REQUEST_METHOD=GET REQUEST_URI=/x timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >"$_t_tmp/out4" 2>&1
+grep -q '^Status: 405' "$_t_tmp/out4"
+_t_check $? "SIGHUP: the reloaded worker answers the next request"
+kill -TERM "$WPID"
+gone "$WPID" 5
+wait "$WPID"
+is "$?" 0 "SIGHUP, then SIGTERM: exit status 0"
+
 if grep -qE 'Sanitizer|runtime error' "$_t_tmp/worker.log"; then
 	not_ok "no sanitizer report from the dedicated worker"
 	diag "$(cat "$_t_tmp/worker.log")"
