@@ -446,6 +446,21 @@ usage(const char *prog)
 }
 
 /*
+ * What the worker takes from its configuration, at start and at every
+ * reload (the one place: a setting a connection needs goes here).  The
+ * db conninfo strings are borrowed from w->cfg.
+ */
+static void
+worker_configure(struct worker *w)
+{
+	w->db.conninfo = w->cfg.database != NULL ? w->cfg.database : "";
+	w->rodb.conninfo = w->cfg.suggestions_database;
+	w->reader = w->cfg.suggestions_database != NULL ? &w->rodb : &w->db;
+	w->rejects.interval = w->cfg.reject_flush;
+	log_set_level(w->cfg.log_level);
+}
+
+/*
  * Reload (SIGHUP, or SIGUSR2, which multiwatch forwards to every worker):
  * read the configuration again, between two requests.  A file that does
  * not load is refused with a line naming file, line and key, and the
@@ -477,11 +492,7 @@ reload(struct worker *w)
 	w->rodb.gen = w->db.gen;
 	config_free(&w->cfg);
 	w->cfg = cfg;
-	w->db.conninfo = w->cfg.database != NULL ? w->cfg.database : "";
-	w->rodb.conninfo = w->cfg.suggestions_database;
-	w->reader = w->cfg.suggestions_database != NULL ? &w->rodb : &w->db;
-	w->rejects.interval = w->cfg.reject_flush;
-	log_set_level(w->cfg.log_level);
+	worker_configure(w);
 	log_info("configuration reloaded (%s; %zu updatedge, %zu Worksome "
 	    "secrets)", w->cfg.path ? w->cfg.path : "environment only",
 	    w->cfg.nupdatedge, w->cfg.nworksome);
@@ -612,18 +623,16 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		config_free(&w.cfg);
 		return 0;
 	}
-	log_set_level(w.cfg.log_level);
 	w.ep = ep;
 	snprintf(w.label, sizeof(w.label), "%s%s%s", ep->source ? ep->source :
 	    "", ep->source ? "/" : "", ep->name);
-	db_init(&w.db, w.cfg.database, ep->name);
 	/* rodb always exists, so a reload may start or stop using it. */
+	db_init(&w.db, w.cfg.database, ep->name);
 	db_init(&w.rodb, w.cfg.suggestions_database, ep->name);
-	w.rodb.conninfo = w.cfg.suggestions_database;
-	w.reader = w.cfg.suggestions_database != NULL ? &w.rodb : &w.db;
 	if (ep->store != NULL)
 		serve_store_stmt(&w.store, "workhooks_store", ep->store);
 	rejects_init(&w.rejects, w.label, w.cfg.reject_flush);
+	worker_configure(&w);
 
 	if (FCGX_IsCGI()) {
 		/* One request; signals stay blocked and end nothing. */

@@ -497,10 +497,10 @@ apache_start() {
 	cp "$WH_ROOT"/apache/errors/*.json "$p/errors/"
 	chmod 644 "$p/errors/"*.json
 	wh_install_snippet "$WH_ROOT/apache/workhooks.conf" "$p/workhooks.conf"
-	sed -i -e "s|/usr/share/workhooks/errors|$(wh_sed_repl "$p/errors")|g" "$p/workhooks.conf"
+	sed -i -e "s|/usr/share/workhooks/apache/errors|$(wh_sed_repl "$p/errors")|g" "$p/workhooks.conf"
 	if [ -n "${WH_APACHE_CGI_PORT:-}" ]; then
 		sed -e "s|/usr/libexec/workhooks|$(wh_sed_repl "$WH_BIN")|g" \
-			-e "s|/usr/share/workhooks/errors|$(wh_sed_repl "$p/errors")|g" \
+			-e "s|/usr/share/workhooks/apache/errors|$(wh_sed_repl "$p/errors")|g" \
 			"$WH_ROOT/apache/workhooks-cgi.conf" >"$p/workhooks-cgi.conf"
 		cgi_listen="Listen 127.0.0.1:$WH_APACHE_CGI_PORT"
 		cgi_vhost="Include \"$p/cgi-vhost.conf\""
