@@ -102,6 +102,7 @@ for via in apache "apache CGI"; do
 	expect_status 413 "$via: a 1.2 MB body -> 413"
 	expect_header Content-Type '^application/json' "$via: Apache's own 413 is application/json"
 	expect_json "$via: Apache's own 413 body is JSON"
+	expect_header Cache-Control 'no-store' "$via: Apache's own 413 has Cache-Control: no-store"
 	req POST "$u/worksome" -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$_t_tmp/huge"
 	expect_status 413 "$via: a chunked 1.2 MB body is stopped by the cap too -> 413"
 done
@@ -123,6 +124,7 @@ for u in "$APACHE_URL" "$BASE_URL" "$HTTPS_URL"; do
 	expect_header Retry-After '^[0-9]+$' "$u: that 503 carries Retry-After"
 	expect_header Content-Type '^application/json' "$u: that 503 is application/json"
 	expect_json "$u: that 503 body is JSON"
+	expect_header Cache-Control 'no-store' "$u: that 503 has Cache-Control: no-store"
 done
 worker_start updatedge-test
 wh_wait 10 test -S "$WH_RUN/updatedge-test.sock"
