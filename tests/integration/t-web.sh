@@ -14,6 +14,25 @@
 tls_port=${HTTPS_URL##*:}
 export CURL_CA_BUNDLE=$TLS_CA
 
+# A client trickling a body is cut off by mod_reqtimeout (body=10-30,
+# MinRate=500): started first, checked at the end (~11 s later).
+# slow_client PORT PATH OUT: declare 200 bytes, send a byte a second, keep
+# what Apache answers in OUT.
+slow_client() {
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+		printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{' "$2" >&3
+		(for _ in $(seq 40); do printf ' ' >&3 2>/dev/null || exit 0; sleep 1; done) &
+		timeout 40 cat <&3 >"$3"
+		kill $! 2>/dev/null
+	) &
+}
+slow_client "${APACHE_URL##*:}" /worksome "$_t_tmp/slow.fcgi"
+slow_fcgi=$!
+slow_client "${CGI_URL##*:}" /worksome "$_t_tmp/slow.cgi"
+slow_cgi=$!
+slow_t0=$SECONDS
+
 # ---------------------------------------------------------------- nginx site
 
 req GET "$REDIRECT_URL/updatedge/test?x=1"
@@ -166,6 +185,16 @@ awk -v s="$secs" 'BEGIN { exit !(s < 3) }'
 _t_check $? "apache: clients trickling bodies hold no worker: the probe is not delayed (took ${secs}s, under 3 s)"
 for p in "${tricklers[@]}"; do kill "$p" 2>/dev/null; done
 wait "${tricklers[@]}" 2>/dev/null
+
+for via in apache "apache CGI"; do
+	[ "$via" = apache ] && { p=$slow_fcgi; f=$_t_tmp/slow.fcgi; } || { p=$slow_cgi; f=$_t_tmp/slow.cgi; }
+	wait "$p" 2>/dev/null
+	like "$(head -n 1 "$f" | tr -d '\r')" '^HTTP/1\.1 408' "$via: a client trickling a body is cut off with 408 (mod_reqtimeout)" ||
+		diag "$(head -c 600 "$f")"
+	grep -qi '^Content-Type: application/json' "$f"
+	_t_check $? "$via: that 408 is application/json"
+done
+is "$(awk -v t=$((SECONDS - slow_t0)) 'BEGIN { print (t <= 35) }')" 1 "the slow clients were cut off within 35 s ($((SECONDS - slow_t0)) s)"
 
 # ---------------------------------------------------------------- timeouts
 
