@@ -9,6 +9,9 @@
  * body → authentication (401) → JSON (400) → field table and check (400)
  * → handler or default store (503/500) → response → one log line.
  * SIGTERM: the request in hand is finished, then the process exits.
+ * SIGHUP (or SIGUSR2, which multiwatch forwards): the configuration is
+ * read again between two requests; a bad file is refused with a log
+ * line and the running configuration kept.
  *
  * Ownership: a struct request lives for one request and everything it
  * points to is freed by request_free() in serve.c — except the strings

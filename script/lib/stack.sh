@@ -14,6 +14,11 @@
 #   WH_PG_PORT      PostgreSQL port (the unix socket's name; no TCP listener)
 #   WH_HTTP_PORT    nginx port on 127.0.0.1
 #   WH_APACHE_PORT  Apache port on 127.0.0.1
+#   WH_TLS_PORT     optional: nginx also serves the example site
+#                   nginx/workhooks-site.conf over HTTPS on this port, its
+#                   port-80 redirect on WH_REDIRECT_PORT
+#   WH_APACHE_CGI_PORT  optional: Apache also runs the binaries as plain CGI
+#                   (apache/workhooks-cgi.conf) on this port
 #   WH_WORKERS      worker processes per endpoint (multiwatch -f), default 6
 #   WH_PG_SETTINGS  extra postgresql.conf lines (e.g. "fsync = off")
 #   WH_WORKER_ENV   extra NAME=value words for the workers' environment
