@@ -134,6 +134,31 @@ gone "$WPID" 5
 wait "$WPID"
 is "$?" 0 "SIGHUP, then SIGTERM: exit status 0"
 
+# 4. SIGTERM landing anywhere around a request (during it, just after it,
+# while the worker goes back to wait): the worker always exits, at once
+# and with status 0, never waiting for another connection.
+missed=0 bad=0
+for i in $(seq 12); do
+	start_worker
+	env -i REQUEST_METHOD=GET REQUEST_URI=/x timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >/dev/null 2>&1 &
+	client=$!
+	sleep "0.0$((RANDOM % 10))"
+	kill -TERM "$WPID"
+	if gone "$WPID" 3; then
+		wait "$WPID"
+		rc=$?
+		[ "$rc" -eq 0 ] || { bad=$((bad + 1)); diag "round $i: exit status $rc"; }
+	else
+		missed=$((missed + 1))
+		diag "round $i: still running 3 s after SIGTERM"
+		kill -KILL "$WPID" 2>/dev/null
+		wait "$WPID" 2>/dev/null
+	fi
+	wait "$client" 2>/dev/null
+done
+is "$missed" 0 "SIGTERM around a request, 12 rounds: the worker never waits for another connection"
+is "$bad" 0 "SIGTERM around a request, 12 rounds: exit status 0 every time"
+
 if grep -qE 'Sanitizer|runtime error' "$_t_tmp/worker.log"; then
 	not_ok "no sanitizer report from the dedicated worker"
 	diag "$(cat "$_t_tmp/worker.log")"
