@@ -87,7 +87,8 @@ wait_all "$mark" "configuration reloaded"
 _t_check $? "USR2 to multiwatch: every $name worker reloads (the new secret added)"
 is "$(worker_count "$name")" "$WH_WORKERS" "USR2 to multiwatch: still $WH_WORKERS workers (multiwatch forwards it, no restart)"
 sleep 1
-printf '%s' "$NEW_SECRET" >"$secret_file"
+# Atomically (a reader must never see the file empty).
+printf '%s' "$NEW_SECRET" >"$secret_file.new" && mv "$secret_file.new" "$secret_file"
 sleep 1
 
 # 2. Remove the old secret.
