@@ -1,5 +1,7 @@
 /* serve — the accept loop and one request's path, in contract order. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 #include <openssl/evp.h>
 
@@ -33,14 +36,20 @@ struct io {
  */
 #define SERVE_PATH_MAX	8192
 
-static volatile sig_atomic_t stopping;
+/*
+ * Set by the handlers, read by the accept loop only: the signals are
+ * blocked except inside ppoll() (serve_main), so a flag is never set
+ * between the loop's check and its wait.
+ */
+static volatile sig_atomic_t stopping, reloading;
 
 static void
-on_term(int sig)
+on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
-	FCGX_ShutdownPending();
+	if (sig == SIGHUP || sig == SIGUSR2)
+		reloading = 1;
+	else
+		stopping = 1;
 }
 
 const char *
@@ -710,16 +719,170 @@ usage(const char *prog)
 	    prog);
 }
 
+/*
+ * What the worker takes from its configuration, at start and at every
+ * reload (the one place: a setting a connection needs goes here).  The
+ * db conninfo strings are borrowed from w->cfg.
+ */
+static void
+worker_configure(struct worker *w)
+{
+	w->db.conninfo = w->cfg.database != NULL ? w->cfg.database : "";
+	w->rodb.conninfo = w->cfg.suggestions_database;
+	db_set_timeouts(&w->db, w->cfg.statement_timeout, w->cfg.lock_timeout);
+	db_set_timeouts(&w->rodb, w->cfg.statement_timeout, w->cfg.lock_timeout);
+	w->reader = w->cfg.suggestions_database != NULL ? &w->rodb : &w->db;
+	w->rejects.interval = w->cfg.reject_flush;
+	log_set_level(w->cfg.log_level);
+}
+
+/*
+ * Reload (SIGHUP, or SIGUSR2, which multiwatch forwards to every worker):
+ * read the configuration again, between two requests.  A file that does
+ * not load is refused with a line naming file, line and key, and the
+ * running configuration stays.  The connections are closed so that the
+ * next request connects with the new settings (conninfo, timeouts); a
+ * db_stmt keeps its generation, so statements are prepared again there.
+ */
+static void
+reload(struct worker *w)
+{
+	struct config cfg;
+	char err[512], esc[600];
+
+	if (config_load(&cfg, err, sizeof(err)) != ST_OK) {
+		config_free(&cfg);
+		log_err("reload refused, the running configuration is kept: %s",
+		    log_escape(esc, sizeof(esc), err, strlen(err)));
+		return;
+	}
+	db_close(&w->db);
+	db_close(&w->rodb);
+	/*
+	 * A handler's statement may move from one connection to the other
+	 * (suggestions_database set or removed): start both generations
+	 * above every one either has used, so none is taken for prepared.
+	 */
+	if (w->db.gen < w->rodb.gen)
+		w->db.gen = w->rodb.gen;
+	w->rodb.gen = w->db.gen;
+	config_free(&w->cfg);
+	w->cfg = cfg;
+	worker_configure(w);
+	log_info("configuration reloaded (%s; %zu updatedge, %zu Worksome "
+	    "secrets)", w->cfg.path ? w->cfg.path : "environment only",
+	    w->cfg.nupdatedge, w->cfg.nworksome);
+}
+
+/*
+ * Wait for a connection on the listening socket (fd 0) with the signals
+ * unblocked only inside ppoll(): a signal that came during the last
+ * request, or comes now, ends the wait at once (nothing can land between
+ * the check of the flags and the wait).  Then accept with the signals
+ * blocked; the socket is non-blocking, so when another worker of the pool
+ * took the connection FCGX_Accept_r fails with EAGAIN and we wait again.
+ * Returns 1 with a request, 0 to stop.
+ */
+static int
+next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
+{
+	struct pollfd pfd;
+	int rc;
+
+	for (;;) {
+		if (stopping)
+			return 0;
+		if (reloading) {
+			reloading = 0;
+			reload(w);
+			continue;
+		}
+		pfd.fd = FCGI_LISTENSOCK_FILENO;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("poll on the listening socket: %s",
+			    strerror(errno));
+			return 0;
+		}
+		if ((rc = FCGX_Accept_r(fr)) >= 0)
+			return 1;
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
+		    rc == -ECONNABORTED)
+			continue;
+		log_err("accept: %s", rc > -1000 ? strerror(-rc) :
+		    "libfcgi error");
+		return 0;
+	}
+}
+
+/*
+ * Plain CGI: Apache (mod_cgi, mod_cgid) writes the whole body to the
+ * program before it reads the answer, and drops the answer when the
+ * program exits without reading it (413, a body an endpoint ignores).
+ * After the answer is written, read and discard what is left of the
+ * declared body (at most CONTENT_LENGTH bytes, at most 64 MiB).
+ */
+static void
+cgi_drain(void)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	unsigned long long left;
+	char buf[16384], *end;
+	size_t n;
+
+	if (cl == NULL || *cl < '0' || *cl > '9')
+		return;
+	errno = 0;
+	left = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || left > 64ULL * 1024 * 1024)
+		left = 64ULL * 1024 * 1024;
+	while (left > 0) {
+		n = fread(buf, 1, left < sizeof(buf) ? (size_t)left :
+		    sizeof(buf), stdin);
+		if (n == 0)
+			break;
+		left -= n;
+	}
+}
+
 int
 serve_main(const struct endpoint *ep, int argc, char *argv[])
 {
 	static struct worker w;
 	struct sigaction sa;
-	sigset_t term;
-	int rc;
+	sigset_t sigs, waitmask;
 	FCGX_Request fr;
 	struct io io;
 	char err[512];
+	int fl;
+
+	/*
+	 * First of all: block the signals we handle, so that one sent while
+	 * the worker starts (multiwatch may forward a reload to a worker it
+	 * has just forked) waits for the loop instead of killing it.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &sigs, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGHUP);
+	sigdelset(&waitmask, SIGUSR2);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 
 	log_init(argv[0]);
 	if (argc > 1 && strcmp(argv[1], "--check-config") != 0) {
@@ -736,59 +899,48 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		config_free(&w.cfg);
 		return 0;
 	}
-	log_set_level(w.cfg.log_level);
 	w.ep = ep;
 	snprintf(w.label, sizeof(w.label), "%s%s%s", ep->source ? ep->source :
 	    "", ep->source ? "/" : "", ep->name);
+	/* rodb always exists, so a reload may start or stop using it. */
 	db_init(&w.db, w.cfg.database, ep->name);
-	db_set_timeouts(&w.db, w.cfg.statement_timeout, w.cfg.lock_timeout);
-	w.reader = &w.db;
-	if (w.cfg.suggestions_database != NULL) {
-		db_init(&w.rodb, w.cfg.suggestions_database, ep->name);
-		db_set_timeouts(&w.rodb, w.cfg.statement_timeout,
-		    w.cfg.lock_timeout);
-		w.reader = &w.rodb;
-	}
+	db_init(&w.rodb, w.cfg.suggestions_database, ep->name);
 	if (ep->store != NULL)
 		serve_store_stmt(&w.store, "workhooks_store", ep->store);
 	rejects_init(&w.rejects, w.label, w.cfg.reject_flush);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;	/* no SA_RESTART: interrupt accept() */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	worker_configure(&w);
 
 	if (FCGX_IsCGI()) {
+		/* One request; signals stay blocked and end nothing. */
 		io.fcgi = NULL;
 		handle(&w, &io);
 		fflush(stdout);
+		cgi_drain();
 	} else {
 		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FCGX_Init failed\n", argv[0]);
 			return 1;
 		}
-		FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+		/*
+		 * The listening socket is shared by the pool; non-blocking,
+		 * so that losing the race for a connection returns to the
+		 * wait (the accepted sockets stay blocking on Linux).
+		 */
+		if ((fl = fcntl(FCGI_LISTENSOCK_FILENO, F_GETFL)) < 0 ||
+		    fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL, fl | O_NONBLOCK) < 0) {
+			fprintf(stderr, "%s: listening socket: %s\n", argv[0],
+			    strerror(errno));
+			return 1;
+		}
+		FCGX_InitRequest(&fr, FCGI_LISTENSOCK_FILENO, 0);
 		io.fcgi = &fr;
 		log_debug("serving FastCGI");
 		/*
-		 * SIGTERM may interrupt only the wait for a request: while a
-		 * request is in hand it stays blocked (an interrupted read of
-		 * the body would fail the request), and it is delivered when
-		 * the loop comes back to accept.
+		 * Signals are delivered only while waiting for a request
+		 * (next_request): a request in hand is always finished, and
+		 * a reload happens between two requests.
 		 */
-		sigemptyset(&term);
-		sigaddset(&term, SIGTERM);
-		sigaddset(&term, SIGINT);
-		sigprocmask(SIG_BLOCK, &term, NULL);
-		for (;;) {
-			sigprocmask(SIG_UNBLOCK, &term, NULL);
-			rc = stopping ? -1 : FCGX_Accept_r(&fr);
-			sigprocmask(SIG_BLOCK, &term, NULL);
-			if (rc < 0)
-				break;
+		while (next_request(&w, &fr, &waitmask)) {
 			handle(&w, &io);
 			FCGX_Finish_r(&fr);
 			/* After the answer is out: never delays a response. */

@@ -12,6 +12,9 @@
  * step also answers 411 (a body without a declared length) and the body
  * read 408 after body_timeout.
  * SIGTERM: the request in hand is finished, then the process exits.
+ * SIGHUP (or SIGUSR2, which multiwatch forwards): the configuration is
+ * read again between two requests; a bad file is refused with a log
+ * line and the running configuration kept.
  *
  * Ownership: a struct request lives for one request and everything it
  * points to is freed by request_free() in serve.c — except the strings

@@ -14,6 +14,11 @@
 #   WH_PG_PORT      PostgreSQL port (the unix socket's name; no TCP listener)
 #   WH_HTTP_PORT    nginx port on 127.0.0.1
 #   WH_APACHE_PORT  Apache port on 127.0.0.1
+#   WH_TLS_PORT     optional: nginx also serves the example site
+#                   nginx/workhooks-site.conf over HTTPS on this port, its
+#                   port-80 redirect on WH_REDIRECT_PORT
+#   WH_APACHE_CGI_PORT  optional: Apache also runs the binaries as plain CGI
+#                   (apache/workhooks-cgi.conf) on this port
 #   WH_WORKERS      worker processes per endpoint (multiwatch -f), default 6
 #   WH_PG_SETTINGS  extra postgresql.conf lines (e.g. "fsync = off")
 #   WH_WORKER_ENV   extra NAME=value words for the workers' environment
@@ -419,17 +424,27 @@ wh_install_snippet() {
 #   WH_NGINX_HOOK      a command run with the conf directory as argument
 #                      after the files are written, before nginx -t (the
 #                      benchmark tunes keepalive there)
+#   WH_TLS_PORT        when set, also the example site nginx/workhooks-site.conf
+#                      with HTTPS on 127.0.0.1:WH_TLS_PORT and its redirect
+#                      on WH_REDIRECT_PORT, with a self-signed certificate
+#                      for 127.0.0.1 and localhost made here (tls/cert.pem:
+#                      curl --cacert)
 nginx_start() {
-	local p=$WH_STATE/nginx user_line= f
+	local p=$WH_STATE/nginx user_line= site_line= f
 	wh_pidfile_alive "$p/nginx.pid" nginx && return 0
 	wh_mkdir "$p" "$p/conf" "$p/conf/workhooks" "$p/tmp"
 	cp /etc/nginx/fastcgi_params "$p/conf/fastcgi_params" || wh_die "no /etc/nginx/fastcgi_params (run script/bootstrap)"
 	for f in "$WH_ROOT"/nginx/workhooks*.conf; do
+		[ "${f##*/}" = workhooks-site.conf ] && continue
 		wh_install_snippet "$f" "$p/conf/workhooks/${f##*/}"
 	done
+	if [ -n "${WH_TLS_PORT:-}" ]; then
+		nginx_site "$p" || wh_die "cannot set up the example site"
+		site_line="include workhooks-site.conf;"
+	fi
 	wh_is_root && user_line="user $WH_RUN_USER $WH_RUN_GROUP;"
 	sed -e "s|@PREFIX@|$(wh_sed_repl "$p")|g" -e "s|@RUN@|$(wh_sed_repl "$WH_RUN")|g" \
-		-e "s|@PORT@|$WH_HTTP_PORT|g" -e "s|@USER_LINE@|$user_line|" \
+		-e "s|@PORT@|$WH_HTTP_PORT|g" -e "s|@USER_LINE@|$user_line|" -e "s|@SITE_LINE@|$site_line|" \
 		"${WH_NGINX_TEMPLATE:-$WH_ROOT/nginx/private.conf.in}" >"$p/conf/nginx.conf"
 	if [ -n "${WH_NGINX_HOOK:-}" ]; then
 		$WH_NGINX_HOOK "$p/conf" || wh_die "WH_NGINX_HOOK failed"
@@ -441,6 +456,31 @@ nginx_start() {
 	wh_wait 10 wh_pidfile_alive "$p/nginx.pid" nginx || wh_die "nginx did not start (log: $p/error.log)"
 }
 
+# nginx_site PREFIX: the shipped example site made private: loopback ports,
+# a certificate of its own, the snippets and upstreams already included by
+# private.conf.in.
+nginx_site() {
+	local p=$1 tls=$WH_STATE/tls
+	: "${WH_REDIRECT_PORT:?}"
+	wh_mkdir "$tls"
+	if [ ! -s "$tls/cert.pem" ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout "$tls/key.pem" -out "$tls/cert.pem" -days 2 -subj /CN=localhost \
+			-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$tls/openssl.log" 2>&1 ||
+			{ cat "$tls/openssl.log" >&2; return 1; }
+		chmod 600 "$tls/key.pem"
+	fi
+	wh_install_snippet "$WH_ROOT/nginx/workhooks-site.conf" "$p/conf/workhooks-site.conf.tmp"
+	sed -e '/^include .*workhooks-upstreams.conf;/d' -e '/listen \[::\]/d' \
+		-e "s|listen 80;|listen 127.0.0.1:$WH_REDIRECT_PORT;|" \
+		-e "s|listen 443 ssl;|listen 127.0.0.1:$WH_TLS_PORT ssl;|" \
+		-e "s|https://\$host\$request_uri|https://\$host:$WH_TLS_PORT\$request_uri|" \
+		-e "s|ssl_certificate .*;|ssl_certificate $(wh_sed_repl "$tls/cert.pem");|" \
+		-e "s|ssl_certificate_key .*;|ssl_certificate_key $(wh_sed_repl "$tls/key.pem");|" \
+		"$p/conf/workhooks-site.conf.tmp" >"$p/conf/workhooks-site.conf" &&
+		rm -f "$p/conf/workhooks-site.conf.tmp"
+}
+
 nginx_stop() {
 	# QUIT: graceful; idle keep-alive connections are closed at once.
 	wh_stop_pidfile "$WH_STATE/nginx/nginx.pid" nginx QUIT 10
@@ -450,15 +490,40 @@ nginx_stop() {
 
 WH_APACHE_MODDIR=/usr/lib/apache2/modules
 
+# apache_start: Apache on 127.0.0.1:WH_APACHE_PORT with the shipped
+# apache/workhooks.conf (mod_proxy_fcgi), and, when WH_APACHE_CGI_PORT is
+# set, a second VirtualHost on that port with apache/workhooks-cgi.conf
+# running the binaries of WH_BIN as plain CGI.
 apache_start() {
-	local p=$WH_STATE/apache user_line=
+	local p=$WH_STATE/apache user_line= cgi_listen= cgi_vhost= env
 	wh_pidfile_alive "$p/httpd.pid" apache2 && return 0
 	[ -x /usr/sbin/apache2 ] || wh_die "no /usr/sbin/apache2 (run script/bootstrap)"
-	wh_mkdir "$p" "$p/run" "$p/htdocs"
+	wh_mkdir "$p" "$p/run" "$p/htdocs" "$p/errors"
+	cp "$WH_ROOT"/apache/errors/*.json "$p/errors/"
+	chmod 644 "$p/errors/"*.json
 	wh_install_snippet "$WH_ROOT/apache/workhooks.conf" "$p/workhooks.conf"
+	sed -i -e "s|/usr/share/workhooks/apache/errors|$(wh_sed_repl "$p/errors")|g" "$p/workhooks.conf"
+	if [ -n "${WH_APACHE_CGI_PORT:-}" ]; then
+		sed -e "s|/usr/libexec/workhooks|$(wh_sed_repl "$WH_BIN")|g" \
+			-e "s|/usr/share/workhooks/apache/errors|$(wh_sed_repl "$p/errors")|g" \
+			"$WH_ROOT/apache/workhooks-cgi.conf" >"$p/workhooks-cgi.conf"
+		cgi_listen="Listen 127.0.0.1:$WH_APACHE_CGI_PORT"
+		cgi_vhost="Include \"$p/cgi-vhost.conf\""
+		{
+			printf '<VirtualHost 127.0.0.1:%s>\n' "$WH_APACHE_CGI_PORT"
+			printf '    Include "%s/workhooks-cgi.conf"\n' "$p"
+			# The workers' environment (config path, sanitizer options).
+			while IFS= read -r env; do
+				case $env in PATH=* | LANG=*) continue ;; esac
+				printf '    SetEnv %s "%s"\n' "${env%%=*}" "${env#*=}"
+			done < <(wh_worker_env)
+			printf '</VirtualHost>\n'
+		} >"$p/cgi-vhost.conf"
+	fi
 	wh_is_root && user_line="User $WH_RUN_USER\nGroup $WH_RUN_GROUP"
 	sed -e "s|@PREFIX@|$(wh_sed_repl "$p")|g" -e "s|@PORT@|$WH_APACHE_PORT|g" \
 		-e "s|@MODDIR@|$WH_APACHE_MODDIR|g" -e "s|@USER_LINE@|$user_line|" \
+		-e "s|@CGI_LISTEN@|$(wh_sed_repl "$cgi_listen")|" -e "s|@CGI_VHOST@|$(wh_sed_repl "$cgi_vhost")|" \
 		"$WH_ROOT/apache/private.conf.in" >"$p/httpd.conf"
 	wh_port_free "$WH_APACHE_PORT" || wh_die "127.0.0.1:$WH_APACHE_PORT is in use (set another port)"
 	/usr/sbin/apache2 -t -f "$p/httpd.conf" >"$p/configtest.log" 2>&1 ||

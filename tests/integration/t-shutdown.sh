@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM (README "How it is built"): a worker finishes the request in hand, then
-# exits; an idle worker exits at once. A dedicated worker on its own socket
+# exits; an idle worker exits at once. SIGHUP mid-request: the reload waits
+# for the answer. A dedicated worker on its own socket
 # (not the shared pools), fed by cgi-fcgi with the body arriving in two
 # halves so that the signal lands while the body is being read.
 # shellcheck source=lib.sh
@@ -19,7 +20,21 @@ body=${body/9c8b042a-97c2-4569-ba93-1d3c1ff83655/term-$$-$RANDOM}
 len=${#body}
 half=$((len / 2))
 
-# start_worker: one worker (no multiwatch) on $sock; sets WPID.
+# handles PID SIGNAL: the process has a handler for SIGNAL (SigCgt). A
+# worker is ready for signals once serve_main has installed its handlers;
+# before that (spawn-fcgi has made the socket, the binary is still
+# starting) a SIGTERM takes the default action and kills it with status
+# 143 -- what made the idle test below flaky.
+handles() {
+	local mask bit
+	mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$mask" ] || return 1
+	bit=$(($(kill -l "$2") - 1))
+	(((16#$mask >> bit) & 1))
+}
+
+# start_worker: one worker (no multiwatch) on $sock, ready for signals;
+# sets WPID.
 start_worker() {
 	local opts=(-n -s "$sock" -M 0666)
 	rm -f "$sock"
@@ -28,7 +43,7 @@ start_worker() {
 	setsid env -i "${env[@]}" spawn-fcgi "${opts[@]}" -- "$WH_BIN/$name" \
 		</dev/null >>"$_t_tmp/worker.log" 2>&1 &
 	WPID=$!
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ -S "$sock" ] && handles "$WPID" TERM && break; sleep 0.1; done
 }
 
 # gone PID SECONDS: 0 once the process has exited, within SECONDS.
@@ -80,6 +95,70 @@ gone "$WPID" 5
 _t_check $? "SIGTERM mid-request: the worker exits after answering"
 wait "$WPID"
 is "$?" 0 "SIGTERM mid-request: exit status 0"
+# 3. SIGHUP while the body is half read: the request is finished with the
+# configuration it started with, then the worker reloads and keeps serving.
+start_worker
+body3=${body/term-/hup-}
+len3=${#body3}
+half3=$((len3 / 2))
+ts=$(ue_now)
+fifo3=$_t_tmp/body3.fifo
+mkfifo "$fifo3"
+env -i REQUEST_METHOD=POST REQUEST_URI=/updatedge/events/timelineChanged \
+	CONTENT_TYPE=application/json CONTENT_LENGTH="$len3" \
+	HTTP_TIMESTAMP="$ts" HTTP_AUTHORIZATION="$(ue_sign "$ts")" \
+	timeout 30 cgi-fcgi -bind -connect "$sock" <"$fifo3" >"$_t_tmp/out3" 2>"$_t_tmp/err3" &
+client=$!
+exec 7>"$fifo3"
+printf '%s' "${body3:0:half3}" >&7
+sleep 0.5
+kill -HUP "$WPID"
+sleep 0.5
+grep -q 'configuration reloaded' "$_t_tmp/worker.log"
+is "$?" 1 "SIGHUP mid-request: no reload while the request is in hand"
+printf '%s' "${body3:half3}" >&7
+exec 7>&-
+wait "$client"
+grep -q '^Status: 200' "$_t_tmp/out3"
+_t_check $? "SIGHUP mid-request: the request in hand is answered 200" ||
+	diag "$(cat "$_t_tmp/out3" "$_t_tmp/err3")"
+wh_wait 5 grep -q 'configuration reloaded' "$_t_tmp/worker.log"
+_t_check $? "SIGHUP mid-request: the worker reloads once it has answered"
+kill -0 "$WPID" 2>/dev/null
+_t_check $? "SIGHUP: the worker keeps running"
+env -i REQUEST_METHOD=GET REQUEST_URI=/x timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >"$_t_tmp/out4" 2>&1
+grep -q '^Status: 405' "$_t_tmp/out4"
+_t_check $? "SIGHUP: the reloaded worker answers the next request"
+kill -TERM "$WPID"
+gone "$WPID" 5
+wait "$WPID"
+is "$?" 0 "SIGHUP, then SIGTERM: exit status 0"
+
+# 4. SIGTERM landing anywhere around a request (during it, just after it,
+# while the worker goes back to wait): the worker always exits, at once
+# and with status 0, never waiting for another connection.
+missed=0 bad=0
+for i in $(seq 12); do
+	start_worker
+	env -i REQUEST_METHOD=GET REQUEST_URI=/x timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >/dev/null 2>&1 &
+	client=$!
+	sleep "0.0$((RANDOM % 10))"
+	kill -TERM "$WPID"
+	if gone "$WPID" 3; then
+		wait "$WPID"
+		rc=$?
+		[ "$rc" -eq 0 ] || { bad=$((bad + 1)); diag "round $i: exit status $rc"; }
+	else
+		missed=$((missed + 1))
+		diag "round $i: still running 3 s after SIGTERM"
+		kill -KILL "$WPID" 2>/dev/null
+		wait "$WPID" 2>/dev/null
+	fi
+	wait "$client" 2>/dev/null
+done
+is "$missed" 0 "SIGTERM around a request, 12 rounds: the worker never waits for another connection"
+is "$bad" 0 "SIGTERM around a request, 12 rounds: exit status 0 every time"
+
 if grep -qE 'Sanitizer|runtime error' "$_t_tmp/worker.log"; then
 	not_ok "no sanitizer report from the dedicated worker"
 	diag "$(cat "$_t_tmp/worker.log")"
