@@ -123,7 +123,7 @@ is "$(sql "SELECT encode(pg_catalog.convert_to(body, 'UTF8'), 'hex') FROM workho
 is "$(sql "SELECT encode(body_sha256, 'hex') = encode(pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8')), 'hex') FROM workhooks.delivery WHERE event = 'trust.encoding' AND body LIKE '%$run%'")|$(sql "SELECT encode(body_sha256, 'hex') FROM workhooks.delivery WHERE event = 'trust.encoding' AND body LIKE '%$run%'")" \
 	"t|$(sha256sum <"$f" | cut -d' ' -f1)" \
 	"PGCLIENTENCODING=LATIN1: the stored SHA-256 is the sent body's"
-is "$(sql "SELECT payload->'data'->>'name' FROM workhooks.delivery WHERE event = 'trust.encoding' AND body LIKE '%$run%'")" \
+is "$(sql "SELECT payload->'data'->>'name' FROM workhooks.delivery_json WHERE id = (SELECT id FROM workhooks.delivery WHERE event = 'trust.encoding' AND body LIKE '%$run%')")" \
 	"$(printf 'S\303\270ren \303\270 \342\202\254 \360\237\230\200')" \
 	"PGCLIENTENCODING=LATIN1: the parsed payload has the characters sent (ø, \\u00f8, €, 4-byte)"
 sql "ALTER ROLE $role RESET client_encoding"
@@ -350,8 +350,10 @@ expect_json "414 has a JSON body"
 
 # ------------------------------------------------------------------ item 9
 # A chunked 20 kB signed Worksome delivery: nginx de-chunks it (200);
-# Apache passes it without CONTENT_LENGTH (HTTP_TRANSFER_ENCODING: chunked),
-# which was read as "no body" and answered 401. Now 411, never 401.
+# Apache streamed it without CONTENT_LENGTH (HTTP_TRANSFER_ENCODING:
+# chunked), which was read as "no body" and answered 401. The shipped
+# Apache config now reads the body whole and sends its length (200); a
+# worker that still gets a body without a length answers 411, never 401.
 f=$_t_tmp/chunked.json
 printf '{"event":"trust.chunked","data":{"run":"%s","pad":"%s"}}' "$run" "$(head -c 15000 /dev/urandom | base64 -w0 | head -c 20000)" >"$f"
 sig=$(ws_sign "$f")
@@ -362,8 +364,9 @@ is "$(sql "SELECT encode(body_sha256, 'hex') FROM workhooks.delivery WHERE event
 	"$(sha256sum <"$f" | cut -d' ' -f1)" "nginx: the chunked body is stored whole"
 req POST "$APACHE_URL/worksome" -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' \
 	-H "Signature: $sig" --data-binary @"$f"
-expect_status 411 "Apache: a chunked 20 kB signed Worksome delivery -> 411 (not 401)"
-expect_json_field .error "length required" "Apache: the 411 body is JSON"
+expect_status 200 "Apache: a chunked 20 kB signed Worksome delivery -> 200 (not 401)"
+is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE event = 'trust.chunked' AND body_sha256 = decode('$(sha256sum <"$f" | cut -d' ' -f1)', 'hex')")" \
+	1 "Apache: the chunked body is stored whole, once"
 fcgi worksome REQUEST_METHOD=POST REQUEST_URI=/worksome CONTENT_TYPE=application/json \
 	HTTP_TRANSFER_ENCODING=chunked "HTTP_SIGNATURE=$sig" <"$f"
 expect_status 411 "FastCGI: a body with Transfer-Encoding and no CONTENT_LENGTH -> 411"
@@ -422,30 +425,27 @@ expect_status 411 "CGI: Transfer-Encoding without CONTENT_LENGTH -> 411"
 cgi updatedge-contact-new REQUEST_METHOD=GET "REQUEST_URI=/updatedge/contact/new/$(printf 'c%.0s' $(seq 9000))" </dev/null
 expect_status 414 "CGI: a path longer than 8192 bytes -> 414"
 
-# Through Apache, which streams a body to the worker as it arrives: as many
-# clients as there are workers send half a body and stop. Each worker gives
-# up after the shipped body_timeout (10 s), so the pool serves again while
-# the clients still hang (before, every worker stayed pinned).
+# Through Apache: more clients than there are workers send half a body and
+# stop. The shipped config reads bodies whole before calling a worker
+# (mod_buffer, proxy-sendcl), so no worker is pinned and the pool answers
+# at once while the clients still hang (before, every worker stayed pinned
+# until they gave up).
 name=updatedge-timeline-changed
-n=$(worker_count "$name")
-log=$WH_LOG/$name.log
-before=$(grep -c 'status=408 .*reason="body timeout"' "$log")
+n=$(($(worker_count "$name") + 1))
 ts=$(ue_now)
 auth=$(ue_sign "$ts")
 fds=()
-t0=$(date +%s)
 for i in $(seq "$n"); do
 	exec {fd}<>"/dev/tcp/127.0.0.1/${APACHE_URL##*:}"
 	fds+=("$fd")
 	printf 'POST /updatedge/events/timelineChanged HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %s\r\nTimestamp: %s\r\nAuthorization: %s\r\n\r\n%s' \
 		"${#tbody}" "$ts" "$auth" "${tbody:0:40}" >&"$fd"
 done
-wh_wait 15 sh -c "[ \$((\$(grep -c 'status=408 .*reason=\"body timeout\"' '$log') - $before)) -ge $n ]"
-_t_check $? "Apache: $n stalled bodies (one per worker) are given up after body_timeout ($(($(date +%s) - t0)) s)"
+sleep 1
 pbody=${tbody/trust-slow-/trust-after-slow-}
-ue_req POST "$BASE_URL/updatedge/events/timelineChanged" -H 'Content-Type: application/json' \
+ue_req POST "$APACHE_URL/updatedge/events/timelineChanged" -H 'Content-Type: application/json' \
 	--data-binary "$pbody" --max-time 5
-expect_status 200 "the pool answers again while the $n slow clients still hang"
+expect_status 200 "Apache: a probe is answered while $n slow clients (more than the pool has workers) hang"
 for fd in "${fds[@]}"; do exec {fd}>&-; done
 
 # ------------------------------------------------------------------ end
