@@ -273,7 +273,7 @@ like "$out" "no worksome_secret.nope in" "and says which"
 out=$("$SEND" updatedge "$BASE_URL/updatedge/test/auth" 2>&1)
 is "$?" 2 "without a secret it reads /etc/workhooks.conf (absent here: error)"
 like "$out" "cannot read /etc/workhooks.conf" "and says so"
-out=$("$SEND" updatedge "http://127.0.0.1:1/updatedge/test" 2>&1)
+out=$("$SEND" updatedge "http://127.0.0.1:1/updatedge/test" --secret x 2>&1)
 is "$?" 3 "no answer: exit 3"
 
 # ------------------------------------------------------------ reinstall, uninstall
