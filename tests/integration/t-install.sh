@@ -39,7 +39,7 @@ want=(usr/sbin/workhooks-migrate usr/bin/workhooks-send
 for e in $endpoints; do want+=("usr/libexec/workhooks/$e"); done
 for f in "$WH_ROOT"/sql/[0-9]*.sql; do want+=("usr/share/workhooks/sql/${f##*/}"); done
 for f in "$WH_ROOT"/nginx/workhooks*.conf; do want+=("usr/share/workhooks/nginx/${f##*/}"); done
-want+=(usr/share/workhooks/apache/workhooks.conf)
+for f in "$WH_ROOT"/apache/*.conf; do want+=("usr/share/workhooks/apache/${f##*/}"); done
 for s in updatedge-contact-suggestions updatedge-timelineChanged updatedge-offer-response \
 	updatedge-offer-eventDeleted worksome-contractAccepted worksome-hireUpdated \
 	worksome-hireCancelled worksome-trustedContactUpdated; do
