@@ -37,9 +37,13 @@ want=(usr/sbin/workhooks-migrate usr/bin/workhooks-send
 	usr/share/man/man8/workhooks.8 usr/share/man/man5/workhooks.conf.5
 	usr/share/man/man8/workhooks-migrate.8 usr/share/man/man1/workhooks-send.1)
 for e in $endpoints; do want+=("usr/libexec/workhooks/$e"); done
-for f in "$WH_ROOT"/sql/[0-9]*.sql; do want+=("usr/share/workhooks/sql/${f##*/}"); done
+for f in "$WH_ROOT"/sql/[0-9]*.sql "$WH_ROOT"/sql/code/*.sql; do
+	[ -f "$f" ] && want+=("usr/share/workhooks/${f#"$WH_ROOT"/}")
+done
 for f in "$WH_ROOT"/nginx/workhooks*.conf; do want+=("usr/share/workhooks/nginx/${f##*/}"); done
-for f in "$WH_ROOT"/apache/*.conf; do want+=("usr/share/workhooks/apache/${f##*/}"); done
+for f in "$WH_ROOT"/apache/*.conf "$WH_ROOT"/apache/errors/*.json; do
+	[ -f "$f" ] && want+=("usr/share/workhooks/${f#"$WH_ROOT"/}")
+done
 for s in updatedge-contact-suggestions updatedge-timelineChanged updatedge-offer-response \
 	updatedge-offer-eventDeleted worksome-contractAccepted worksome-hireUpdated \
 	worksome-hireCancelled worksome-trustedContactUpdated; do
