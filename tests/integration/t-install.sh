@@ -27,9 +27,8 @@ grep -q "installed $R/etc/workhooks.conf" "$T/install.out"
 _t_check $? "make install puts the example configuration in /etc/workhooks.conf when there is none"
 
 # ------------------------------------------------------------ the tree
-endpoints="healthz updatedge-test updatedge-test-auth updatedge-contact-new
-updatedge-contact-suggestions updatedge-timeline-changed updatedge-offer-response
-updatedge-offer-event-deleted worksome"
+# Every cgi-bin/NAME.c is an endpoint program.
+endpoints=$(cd "$WH_ROOT/cgi-bin" && ls ./*.c | sed -e 's|^\./||' -e 's|\.c$||')
 want=(usr/sbin/workhooks-migrate usr/bin/workhooks-send
 	usr/lib/systemd/system/workhooks@.service usr/lib/systemd/system/workhooks.target
 	usr/lib/sysusers.d/workhooks.conf usr/lib/tmpfiles.d/workhooks.conf
