@@ -119,7 +119,7 @@ _t_check $? "systemd-analyze verify: the target and every instance, no complaint
 [ -z "$out" ] || diag "$out"
 
 # sysusers.d and tmpfiles.d into an empty root: the user, then the shared
-# socket directory (setgid, group of the web server) and the config's mode.
+# socket directory (setgid, group of the web server).
 S=$T/sysroot
 mkdir -p "$S/etc"
 grep '^www-data:' /etc/group >"$S/etc/group"
@@ -127,16 +127,12 @@ out=$(systemd-sysusers --root="$S" "$R/usr/lib/sysusers.d/workhooks.conf" 2>&1)
 _t_check $? "systemd-sysusers accepts sysusers.d/workhooks.conf"
 like "$(grep '^workhooks:' "$S/etc/passwd")" '^workhooks:x:[0-9]+:[0-9]+:[^:]*:/:/usr/sbin/nologin$' \
 	"sysusers.d creates the system user workhooks (no login)"
-mkdir -p "$S/etc" && cp "$R/etc/workhooks.conf" "$S/etc/workhooks.conf" && chmod 644 "$S/etc/workhooks.conf"
 out=$(systemd-tmpfiles --root="$S" --create "$R/usr/lib/tmpfiles.d/workhooks.conf" 2>&1)
 _t_check $? "systemd-tmpfiles --create accepts tmpfiles.d/workhooks.conf"
 [ -z "$out" ] || diag "$out"
 wuid=$(awk -F: '$1 == "workhooks" { print $3 }' "$S/etc/passwd")
-wgid=$(awk -F: '$1 == "workhooks" { print $3 }' "$S/etc/group")
 is "$(stat -c '%a %u %g' "$S/run/workhooks" 2>&1)" "2750 $wuid $(id -g www-data)" \
 	"tmpfiles.d: /run/workhooks is workhooks:www-data 2750 (sockets get the web server's group)"
-is "$(stat -c '%a %u %g' "$S/etc/workhooks.conf" 2>&1)" "640 0 $wgid" \
-	"tmpfiles.d: /etc/workhooks.conf is root:workhooks 0640"
 
 # ------------------------------------------------------------ workhooks-migrate
 M=$R/usr/sbin/workhooks-migrate
