@@ -71,6 +71,9 @@ for e in $endpoints; do
 	like "$out" "^$e [0-9]+\.[0-9]+\.[0-9]+ \(workhooks, build [^ )]+\)$" "$e --version says version and build"
 done
 like "$("$R/usr/bin/workhooks-send" --version)" '^workhooks-send [0-9]+\.[0-9]+' "workhooks-send --version"
+like "$("$R/usr/sbin/workhooks-migrate" --version)" '^workhooks-migrate [0-9]+\.[0-9]+\.[0-9]+ \(build [^ )]+\)$' \
+	"workhooks-migrate --version"
+like "$("$R/usr/sbin/workhooks-migrate" --help)" '^Usage: workhooks-migrate \[CONNINFO\]' "workhooks-migrate --help prints its usage"
 out=$(env -i REQUEST_METHOD=GET "$R/usr/libexec/workhooks/updatedge-test" 2>/dev/null)
 like "$out" '^Status: 200' "the installed updatedge-test answers a CGI request"
 
