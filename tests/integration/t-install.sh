@@ -278,6 +278,22 @@ like "$out" "cannot read /etc/workhooks.conf" "and says so"
 out=$("$SEND" updatedge "http://127.0.0.1:1/updatedge/test" --secret x 2>&1)
 is "$?" 3 "no answer: exit 3"
 
+# --insecure: a self-signed certificate (openssl s_server answers any GET).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.crt" -days 1 \
+	-subj /CN=localhost >/dev/null 2>&1
+tls=$(wh_free_port $((WH_APACHE_PORT + 30)))
+openssl s_server -accept "127.0.0.1:$tls" -www -quiet -cert "$T/tls.crt" -key "$T/tls.key" \
+	</dev/null >/dev/null 2>&1 &
+tls_pid=$!
+wh_wait 5 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$tls) 2>/dev/null"
+"$SEND" updatedge "https://127.0.0.1:$tls/updatedge/test" --secret x >/dev/null 2>&1
+is "$?" 3 "a self-signed certificate is refused (exit 3)"
+out=$("$SEND" updatedge "https://127.0.0.1:$tls/updatedge/test" --secret x --insecure 2>&1)
+_t_check $? "--insecure accepts it"
+like "$(printf '%s\n' "$out" | head -n 1)" '^HTTP/1\.[01] 200' "and prints the status line"
+kill "$tls_pid" 2>/dev/null
+wait "$tls_pid" 2>/dev/null
+
 # ------------------------------------------------------------ reinstall, uninstall
 echo "# edited by the operator" >>"$R/etc/workhooks.conf"
 make -C "$B" install DESTDIR="$R" >"$T/install2.out" 2>&1
