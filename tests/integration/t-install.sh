@@ -234,6 +234,9 @@ out=$("$SEND" updatedge "$BASE_URL/updatedge/test/auth" --secret not-the-secret 
 rc=$?
 is "$rc" 1 "with a wrong secret it exits 1"
 like "$(printf '%s\n' "$out" | head -n 1)" '^HTTP/1\.[01] 401' "and prints the 401"
+out=$("$SEND" updatedge "$BASE_URL/updatedge/test/auth" --secret "$UE_SECRET" --timestamp 2018-11-26T10:55Z 2>&1)
+is "$?" 1 "--timestamp: the vendor's example timestamp of 2018 is outside the replay window (exit 1)"
+like "$out" '^HTTP/1\.[01] 401' "after a 401"
 out=$(WORKHOOKS_SEND_SECRET=$UE_SECRET "$SEND" updatedge "$BASE_URL/updatedge/events/timelineChanged" 2>&1)
 _t_check $? "the sample timelineChanged body is stored (secret from WORKHOOKS_SEND_SECRET)"
 like "$out" '"status":"ok"' "and the body says so"
