@@ -162,6 +162,8 @@ mkdir -p "$D/fakeroot"
 ln -s "$I/usr/share/workhooks/nginx" "$D/fakeroot/nginx"
 (
 	WH_NGINX_TEMPLATE=${WH_NGINX_TEMPLATE:-$WH_ROOT/nginx/private.conf.in}
+	# Plain HTTP only: the stack's own HTTPS site keeps its ports.
+	unset WH_TLS_PORT WH_REDIRECT_PORT
 	WH_ROOT=$D/fakeroot WH_STATE=$D WH_RUN=$RUN WH_HTTP_PORT=$HTTP WH_RUN_USER=www-data WH_RUN_GROUP=www-data
 	nginx_start
 )

@@ -142,11 +142,14 @@ M=$R/usr/sbin/workhooks-migrate
 export WORKHOOKS_SQL_DIR=$R/usr/share/workhooks/sql
 db=wh_install_$$
 nfiles=$(ls "$WORKHOOKS_SQL_DIR"/[0-9]*.sql | wc -l)
+first=$(cd "$WORKHOOKS_SQL_DIR" && ls [0-9]*.sql | sort -V | head -n 1)
+first_said=$(printf '%s' "${first%.sql}" | sed -e 's/_/ /')
+next=$(printf %03d $((nfiles + 1)))
 WH_PSQL_DB=postgres wh_psql -c "CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0"
 conn=$(wh_conninfo "$db")
 out=$("$M" "$conn" 2>&1)
 _t_check $? "workhooks-migrate applies to a fresh database"
-like "$out" "applying 001 foundation" "it says what it applies"
+like "$out" "applying $first_said" "it says what it applies"
 like "$out" "migrate: $nfiles applied, 0 already present" "and how many"
 is "$(WH_PSQL_DB=$db wh_psql -At -c 'SELECT count(*) FROM workhooks.schema_migration')" "$nfiles" "every file is recorded"
 out=$("$M" "$conn" 2>&1)
@@ -154,22 +157,21 @@ _t_check $? "a second run succeeds"
 like "$out" "migrate: 0 applied, $nfiles already present" "and applies nothing"
 
 cp -r "$WORKHOOKS_SQL_DIR" "$T/sql-changed"
-echo "-- changed after it was applied" >>"$T/sql-changed/002_updatedge.sql"
+echo "-- changed after it was applied" >>"$T/sql-changed/$first"
 out=$(WORKHOOKS_SQL_DIR=$T/sql-changed "$M" "$conn" 2>&1)
 rc=$?
 [ "$rc" != 0 ]
 _t_check $? "workhooks-migrate refuses an applied file that changed (exit $rc)"
-like "$out" "002_updatedge.sql was applied with sha256 .* an applied migration must not change" "and says which"
+like "$out" "$first was applied with sha256 .* an applied migration must not change" "and says which"
 
 cp -r "$WORKHOOKS_SQL_DIR" "$T/sql-gap"
-rm "$T/sql-gap/003_worksome.sql"
-printf 'SELECT 1;\n' >"$T/sql-gap/099_later.sql"
+printf 'SELECT 1;\n' >"$T/sql-gap/$(printf %03d $((nfiles + 2)))_after_a_gap.sql"
 WH_PSQL_DB=postgres wh_psql -c "CREATE DATABASE ${db}_gap ENCODING 'UTF8' TEMPLATE template0"
 out=$(WORKHOOKS_SQL_DIR=$T/sql-gap "$M" "$(wh_conninfo "${db}_gap")" 2>&1)
 rc=$?
 [ "$rc" != 0 ]
 _t_check $? "workhooks-migrate refuses a gap in the numbering (exit $rc)"
-like "$out" "gap in the numbering: no migration 003 before" "and names the missing number"
+like "$out" "gap in the numbering: no migration $next before" "and names the missing number"
 is "$(WH_PSQL_DB=${db}_gap wh_psql -At -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'workhooks'")" 0 \
 	"nothing was applied to that database"
 
@@ -183,7 +185,7 @@ like "$out" "has encoding LATIN1; workhooks needs UTF8.*createdb -E UTF8 -T temp
 # One run at a time: a session holding the lock makes a run wait, then
 # fail after WORKHOOKS_MIGRATE_WAIT; once it is gone a run goes through.
 cp -r "$WORKHOOKS_SQL_DIR" "$T/sql-next"
-printf 'CREATE TABLE workhooks.install_test (id int);\n' >"$T/sql-next/$(printf %03d $((nfiles + 1)))_install_test.sql"
+printf 'CREATE TABLE workhooks.install_test (id int);\n' >"$T/sql-next/${next}_install_test.sql"
 PGOPTIONS='-c client_min_messages=warning' psql -X -q -d "$conn" \
 	-c 'SELECT pg_advisory_lock(8606223218567507819)' -c 'SELECT pg_sleep(3)' >/dev/null 2>&1 &
 holder=$!
@@ -198,7 +200,7 @@ like "$out" "another workhooks-migrate is running on database $db" "and says why
 is "$(WH_PSQL_DB=$db wh_psql -At -c "SELECT to_regclass('workhooks.install_test') IS NULL")" t "it applied nothing"
 out=$(WORKHOOKS_MIGRATE_WAIT=20 WORKHOOKS_SQL_DIR=$T/sql-next "$M" "$conn" 2>&1)
 _t_check $? "with a longer wait it goes on once the other run ends"
-like "$out" "applying $(printf %03d $((nfiles + 1))) install_test" "and applies the new file"
+like "$out" "applying $next install_test" "and applies the new file"
 wait "$holder" 2>/dev/null
 
 # lock_timeout: a migration that cannot get its table lock fails quickly
