@@ -21,6 +21,8 @@ _t_check $? "a release tree (make distdir)" || diag "$(tail -n 5 "$_t_tmp/distdi
 _t_check $? "it is no git checkout"
 (cd "$src" && CFLAGS="-O0 -g0" ./configure >configure.out 2>&1)
 _t_check $? "./configure in place"
+is "$(sed -n 's/^systemdsystemunitdir = //p' "$src/Makefile")" "$(pkg-config --variable=systemdsystemunitdir systemd)" \
+	"configure's default unit directory is systemd's (pkg-config)"
 if wh_is_root; then
 	runuser -u www-data -- test -x "$src/script" 2>/dev/null
 	is "$?" 1 "the tree is in a directory the web server's user cannot enter"
