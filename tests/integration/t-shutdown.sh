@@ -19,7 +19,21 @@ body=${body/9c8b042a-97c2-4569-ba93-1d3c1ff83655/term-$$-$RANDOM}
 len=${#body}
 half=$((len / 2))
 
-# start_worker: one worker (no multiwatch) on $sock; sets WPID.
+# handles PID SIGNAL: the process has a handler for SIGNAL (SigCgt). A
+# worker is ready for signals once serve_main has installed its handlers;
+# before that (spawn-fcgi has made the socket, the binary is still
+# starting) a SIGTERM takes the default action and kills it with status
+# 143 -- what made the idle test below flaky.
+handles() {
+	local mask bit
+	mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$mask" ] || return 1
+	bit=$(($(kill -l "$2") - 1))
+	(((16#$mask >> bit) & 1))
+}
+
+# start_worker: one worker (no multiwatch) on $sock, ready for signals;
+# sets WPID.
 start_worker() {
 	local opts=(-n -s "$sock" -M 0666)
 	rm -f "$sock"
@@ -28,7 +42,7 @@ start_worker() {
 	setsid env -i "${env[@]}" spawn-fcgi "${opts[@]}" -- "$WH_BIN/$name" \
 		</dev/null >>"$_t_tmp/worker.log" 2>&1 &
 	WPID=$!
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ -S "$sock" ] && handles "$WPID" TERM && break; sleep 0.1; done
 }
 
 # gone PID SECONDS: 0 once the process has exited, within SECONDS.
