@@ -713,7 +713,7 @@ handle(struct worker *w, struct io *io)
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [--check-config]\n"
+	fprintf(stderr, "usage: %s [--check-config | --version]\n"
 	    "Serves FastCGI when fd 0 is a listening socket (spawn-fcgi),\n"
 	    "else one CGI request.  Configuration: $WORKHOOKS_CONFIG.\n",
 	    prog);
@@ -885,6 +885,14 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 	sigaction(SIGPIPE, &sa, NULL);
 
 	log_init(argv[0]);
+	/* --version: before the configuration, so it answers without one. */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		const char *base = strrchr(argv[0], '/');
+
+		printf("%s %s (workhooks, build %s)\n", base ? base + 1 :
+		    argv[0], PACKAGE_VERSION, WH_BUILD_ID);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--check-config") != 0) {
 		usage(argv[0]);
 		return 2;

@@ -10,7 +10,9 @@
 #
 # A source tree that was configured in place (./configure run in the
 # repository) cannot host VPATH builds; then the sources are mirrored into
-# DIR/src (git's tracked and untracked-not-ignored files) and built there.
+# DIR/src and built there: git's tracked and untracked-not-ignored files in
+# a checkout, else (an unpacked release tarball) the files "make distdir"
+# lists, which are what the tarball holds.
 
 wh_build() {
 	local dir=$1 src=$WH_ROOT obj want have
@@ -21,9 +23,18 @@ wh_build() {
 		wh_note "the source tree is configured in place; building a mirror of it in $dir/src"
 		src=$dir/src
 		mkdir -p "$src"
-		(cd "$WH_ROOT" && git ls-files -z --cached --others --exclude-standard |
-			tar --null -T - -cf -) | (cd "$src" && tar -xf -) ||
-			wh_die "cannot mirror the sources into $src"
+		if [ -e "$WH_ROOT/.git" ]; then
+			(cd "$WH_ROOT" && git ls-files -z --cached --others --exclude-standard |
+				tar --null -T - -cf -) | (cd "$src" && tar -xf -) ||
+				wh_die "cannot mirror the sources into $src"
+		else
+			rm -rf "$dir/src.dist"
+			make -s -C "$WH_ROOT" distdir distdir="$dir/src.dist" >"$dir/distdir.out" 2>&1 ||
+				{ tail -n 20 "$dir/distdir.out" >&2; wh_die "cannot mirror the sources into $src (make distdir failed)"; }
+			(cd "$dir/src.dist" && tar -cf - .) | (cd "$src" && tar -xf -) ||
+				wh_die "cannot mirror the sources into $src"
+			rm -rf "$dir/src.dist"
+		fi
 		obj=$src
 	else
 		obj=$dir
