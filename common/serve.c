@@ -10,6 +10,7 @@
 #include <fcgiapp.h>
 
 #include "auth.h"
+#include "http.h"
 #include "json.h"
 #include "log.h"
 #include "serve.h"
@@ -154,52 +155,6 @@ serve_store(struct request *req, struct db_stmt *stmt, const char *event,
 	return ST_OK;
 }
 
-/* Strict non-negative decimal; 0 on garbage, sets *big past limit. */
-static int
-content_length(const char *s, long limit, size_t *out, int *big)
-{
-	size_t v = 0;
-
-	*big = 0;
-	*out = 0;
-	if (s == NULL || *s == '\0')
-		return 1;		/* absent: no body */
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		if (v > (size_t)limit) {
-			*big = 1;	/* keep validating the digits */
-			continue;
-		}
-		v = v * 10 + (size_t)(*s - '0');
-	}
-	if (v > (size_t)limit)
-		*big = 1;
-	*out = v;
-	return 1;
-}
-
-/* Content-Type: application/json with or without parameters, or none. */
-static int
-json_media_type(const char *ct)
-{
-	size_t n;
-
-	if (ct == NULL)
-		return 1;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	if (*ct == '\0')
-		return 1;
-	n = strcspn(ct, "; \t");
-	if (n != 16 || strncasecmp(ct, "application/json", 16) != 0)
-		return 0;
-	ct += n;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	return *ct == '\0' || *ct == ';';
-}
-
 static enum status
 authenticate(struct request *req)
 {
@@ -252,14 +207,14 @@ run(struct request *req)
 		    NULL);
 
 	if (ep->body == BODY_JSON) {
-		if (!content_length(serve_param(req, "CONTENT_LENGTH"),
+		if (!http_content_length(serve_param(req, "CONTENT_LENGTH"),
 		    w->cfg.body_limit, &len, &big))
 			return serve_fail(req, ST_BAD_REQUEST,
 			    "invalid Content-Length", NULL, NULL);
 		if (big)
 			return serve_fail(req, ST_TOO_LARGE,
 			    "payload too large", NULL, NULL);
-		if (len > 0 && !json_media_type(serve_param(req,
+		if (len > 0 && !http_json_media_type(serve_param(req,
 		    "CONTENT_TYPE")))
 			return serve_fail(req, ST_MEDIA_TYPE,
 			    "unsupported media type", NULL, NULL);
