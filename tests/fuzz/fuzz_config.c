@@ -53,9 +53,10 @@ no_secret_in(const char *text, size_t len, const char *err)
 			eol = end;
 		while (p < eol && (*p == ' ' || *p == '\t'))
 			p++;
-		if (line != bad || (size_t)(eol - p) < 16 ||
-		    (memcmp(p, "updatedge_secret.", 17) != 0 &&
-		    memcmp(p, "worksome_secret.", 16) != 0) ||
+		if (line != bad || !(((size_t)(eol - p) >= 17 &&
+		    memcmp(p, "updatedge_secret.", 17) == 0) ||
+		    ((size_t)(eol - p) >= 16 &&
+		    memcmp(p, "worksome_secret.", 16) == 0)) ||
 		    (eq = memchr(p, '=', (size_t)(eol - p))) == NULL)
 			goto next;
 		for (v = eq + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
