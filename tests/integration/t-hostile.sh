@@ -27,7 +27,7 @@ for f in "$WH_LOG"/*.log; do log_start[$f]=$(stat -c %s "$f"); done
 # parallel; prints "INDEX CODE" per request, sorted by index.
 burst() {
 	sed -i -e '$d' "$1"	# the last "next" would start a transfer without a URL
-	curl -sS --parallel --parallel-max 12 --max-time 20 -K "$1" 2>/dev/null | sort -n
+	curl -sS --parallel --parallel-immediate --parallel-max 12 --max-time 20 -K "$1" 2>/dev/null | sort -n
 }
 
 # xor1 STRING POS: STRING with the byte at POS xor 0x01 (never a change of

@@ -34,7 +34,7 @@ soak_req() {
 		while [ $# -gt 0 ] && [ "$1" != -- ]; do echo "header = \"$1\""; shift; done
 		[ "${1:-}" = -- ] && { body=$2; echo "data-binary = \"${body//\"/\\\"}\""; }
 		echo 'output = "/dev/null"'
-		echo "write-out = \"$kind $id %{http_code}\\n\""
+		echo "write-out = \"$kind $id %{http_code} $b\\n\""
 	} >>"$cfg"
 }
 
@@ -72,7 +72,9 @@ load() {
 		soak_req bad "$RUN-bad-$b" "$B/updatedge/events/timelineChanged" "Timestamp: $ts" "Authorization: hmac $(printf '%064d' "$b")" "$j" -- "$(tl_body "$RUN-bad-$b")"
 		soak_req bad "$RUN-badf-$b" "$B/updatedge/offer/response" "${ue[@]}" "$j" -- \
 			"{\"offerId\":\"$RUN-badf-$b\",\"workerId\":\"w\",\"response\":\"maybe\"}"
-		curl -sS --parallel --parallel-max 10 --max-time 40 -K "$cfg" >>"$R" 2>/dev/null
+		t0=$(date +%s.%N)
+		curl -sS --parallel --parallel-immediate --parallel-max 10 --max-time 40 -K "$cfg" >>"$R" 2>/dev/null
+		echo "$b $t0 $(date +%s.%N)" >>"$T/batches"
 		prev=$b
 	done
 }
@@ -89,12 +91,14 @@ faults() {
 			sleep 1
 			pg_start
 		else
-			worker_kill "${names[$((RANDOM % ${#names[@]}))]}" KILL && echo "kill" >>"$T/faults"
+			victim=${names[$((RANDOM % ${#names[@]}))]}
+			worker_kill "$victim" KILL && echo "kill $victim $(date +%s.%N)" >>"$T/faults"
 		fi
 	done
 }
 
 : >"$T/faults"
+: >"$T/batches"
 rm -f "$T/stop"
 load &
 lpid=$!
@@ -108,21 +112,56 @@ sleep 1
 
 total=$(wc -l <"$R")
 n2xx=$(awk '$3 ~ /^2/' "$R" | wc -l)
-kills=$(grep -c kill "$T/faults")
+kills=$(grep -c '^kill' "$T/faults")
 restarts=$(grep -c pg-restart "$T/faults")
 codes=$(awk '{ print $3 }' "$R" | sort | uniq -c | awk '{ printf "%s %s, ", $2, $1 }')
 
 # Expected: per body id, the number of 2xx answers it got.
-mismatch=0
+#
+# One difference is explained rather than a fault of the receiver: a
+# worker SIGKILLed while PostgreSQL runs its store. The server finishes and
+# commits the statement (it notices the vanished client only when it
+# answers), while nginx answers 503: the body then has one more receipt
+# than 2xx answers, exactly as if the vendor's retry had arrived. Such a
+# "phantom" is allowed only for a body of the killed endpoint that got a
+# 502/503 in a batch during which that endpoint had a worker killed; it is
+# reported, and WORKHOOKS_TEST_KILL_MIDTX=1 counts it as a mismatch (see
+# t-faults.sh). A delivery answered 2xx but missing is never allowed.
+mismatch=0 phantoms=0
+declare -A ep_of=([tl]=updatedge-timeline-changed [or]=updatedge-offer-response [ed]=updatedge-offer-event-deleted
+	[ws]=worksome [cn]=updatedge-contact-new)
+# explained KIND ID: a 502/503 answer of ID in a batch overlapping a kill of KIND's pool.
+explained() {
+	local b
+	for b in $(awk -v k="$1" -v i="$2" '$1 == k && $2 == i && ($3 == 502 || $3 == 503) { print $4 }' "$R"); do
+		awk -v b="$b" -v e="${ep_of[$1]}" 'NR == FNR { if ($1 == b) { s = $2; t = $3 } next }
+			$1 == "kill" && $2 == e && $3 >= s - 0.05 && $3 <= t + 0.05 { f = 1 } END { exit !f }' "$T/batches" "$T/faults" && return 0
+	done
+	return 1
+}
+# compare KIND DESC: want.KIND (answers) against got.KIND (database).
+compare() {
+	local kind=$1 desc=$2 d=0 id w g
+	join -a 1 -a 2 -e 0 -o 0,1.2,2.2 "$T/want.$kind" "$T/got.$kind" >"$T/cmp.$kind"
+	while read -r id w g; do
+		[ "$w" = "$g" ] && continue
+		if [ "$g" = $((w + 1)) ] && [ "${WORKHOOKS_TEST_KILL_MIDTX:-0}" != 1 ] && explained "$kind" "$id"; then
+			phantoms=$((phantoms + 1))
+			diag "$desc: $id committed by a worker killed mid-store (answered 503, stored: $g receipts, $w 2xx)"
+			continue
+		fi
+		d=$((d + 1))
+		diag "$desc: $id: $w 2xx answers, $g in the database"
+	done <"$T/cmp.$kind"
+	mismatch=$((mismatch + d))
+	is "$d" 0 "soak: $desc: the database's count of every body equals its 2xx answers ($(wc -l <"$T/want.$kind") bodies)"
+}
 check_kind() {
-	local kind=$1 endpoint=$2 desc=$3 got want d
+	local kind=$1 endpoint=$2 desc=$3
 	awk -v k="$kind" '$1 == k && $3 ~ /^2/ { c[$2]++ } END { for (i in c) print i, c[i] }' "$R" | sort >"$T/want.$kind"
 	sql "SELECT substring(body from '$RUN-$kind-[0-9]+') AS id, times_received FROM workhooks.delivery WHERE endpoint = '$endpoint' AND body LIKE '%$RUN-$kind-%' ORDER BY 1" |
 		tr '|' ' ' | sort >"$T/got.$kind"
-	d=$(diff "$T/want.$kind" "$T/got.$kind" | grep -c '^[<>]')
-	mismatch=$((mismatch + d))
-	is "$d" 0 "soak: $desc: times_received of every body equals its 2xx answers ($(wc -l <"$T/want.$kind") bodies)" ||
-		diag "answers(<) vs database(>): $(diff "$T/want.$kind" "$T/got.$kind" | grep '^[<>]' | head -n 5 | tr '\n' ';')"
+	compare "$kind" "$desc"
 }
 check_kind tl events/timelineChanged "timelineChanged"
 check_kind or offer/response "offer/response"
@@ -138,10 +177,7 @@ is "$d" 0 "soak: every delivery has its derived row (timeline_change, offer_resp
 
 awk '$1 == "cn" && $3 ~ /^2/ { c[$2]++ } END { for (i in c) print i, c[i] }' "$R" | sort >"$T/want.cn"
 sql "SELECT worker_id, times_added FROM workhooks.worker_contact WHERE worker_id LIKE '$RUN-cn-%' ORDER BY 1" | tr '|' ' ' | sort >"$T/got.cn"
-d=$(diff "$T/want.cn" "$T/got.cn" | grep -c '^[<>]')
-mismatch=$((mismatch + d))
-is "$d" 0 "soak: contact/new: times_added of every worker id equals its 2xx answers" ||
-	diag "answers(<) vs database(>): $(diff "$T/want.cn" "$T/got.cn" | grep '^[<>]' | head -n 5 | tr '\n' ';')"
+compare cn "contact/new (times_added)"
 
 d=$(sql "SELECT count(*) FROM workhooks.delivery WHERE body LIKE '%$RUN-bad%'")
 mismatch=$((mismatch + d))
@@ -151,7 +187,7 @@ bad5=$(awk '$3 ~ /^5/ && $3 != 503 && $3 != 502' "$R" | wc -l)
 is "$bad5" 0 "soak: no 5xx other than 503 (database down) and 502 (a killed worker's request)"
 like "$n2xx" '^[1-9][0-9]' "soak: requests succeeded ($n2xx)"
 like "$((kills + restarts))" '^[1-9]' "soak: faults were injected ($kills worker kills, $restarts PostgreSQL restarts)"
-diag "SOAK: ${SOAK_TIME} s, $total requests ($n2xx 2xx), $kills worker kills, $restarts PostgreSQL restarts, $mismatch mismatches; codes: $codes"
-echo "# SOAK: ${SOAK_TIME} s, $total requests ($n2xx 2xx), $kills worker kills, $restarts PostgreSQL restarts, $mismatch mismatches" >>"$WH_STATE/soak.summary"
+summary="SOAK: ${SOAK_TIME} s, $total requests ($n2xx 2xx), $kills worker kills, $restarts PostgreSQL restarts, $mismatch mismatches, $phantoms killed-mid-store receipts"
+diag "$summary; codes: $codes"
 
 done_testing
