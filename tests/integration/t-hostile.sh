@@ -174,6 +174,33 @@ for server in nginx apache; do
 		like "$STATUS" '^4[0-9][0-9]$' "$server: Content-Length '$cl' -> 4xx ($STATUS)"
 	done
 done
+# The updatedge body endpoints: a body cut short by the declared length is
+# not the JSON that was sent (400), and one declared longer never answers
+# 2xx; both in parallel, so the 3 s waits overlap.
+ts=$(ue_now)
+az=$(ue_sign "$ts")
+for e in "events/timelineChanged {\"workerId\":\"lie$RUN\",\"periodStart\":\"2020-01-31T09:00:00Z\",\"periodEnd\":\"2020-01-31T17:00:00Z\",\"completedAt\":\"2020-01-30T12:32:11Z\"}" \
+	"offer/response {\"offerId\":\"lie$RUN\",\"workerId\":\"w\",\"response\":\"accepted\"}" \
+	"offer/eventDeleted {\"offerId\":\"lie$RUN\",\"workerId\":\"w\",\"eventStart\":\"2020-01-31T09:00:00Z\"}" \
+	"contact-suggestions {\"userEmailAddresses\":[\"lie$RUN@example.org\"],\"filter\":\"\"}"; do
+	read -r path body <<<"$e"
+	for server in nginx apache; do
+		[ $server = nginx ] && url=$BASE_URL || url=$APACHE_URL
+		for d in -3 +30; do
+			curl -sS -o /dev/null -w "$server $path $d %{http_code}\n" --max-time 3 -X POST "$url/updatedge/$path" \
+				-H "Timestamp: $ts" -H "Authorization: $az" -H 'Content-Type: application/json' \
+				-H "Content-Length: $((${#body} $d))" --data-binary "$body" 2>/dev/null &
+		done
+	done
+done >"$T/lies"
+wait
+while read -r server path d code; do
+	if [ "$d" = -3 ]; then
+		is "$code" 400 "$server: $path with Content-Length 3 bytes short -> 400 (a cut JSON body)"
+	else
+		like "$code" '^(000|4[0-9][0-9]|50[0-9])$' "$server: $path with Content-Length 30 bytes long -> no 2xx ($code)"
+	fi
+done < <(sort "$T/lies")
 sleep 1
 is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE body LIKE '%lie$RUN%'")" 0 \
 	"no lying Content-Length stored anything"
@@ -193,6 +220,14 @@ for server in nginx apache; do
 		-H 'Transfer-Encoding: chunked' --data-binary "@$T/chunk.json"
 	expect_status 401 "$server: a chunked body with a wrong Signature -> 401"
 done
+for server in nginx apache; do
+	[ $server = nginx ] && url=$BASE_URL || url=$APACHE_URL
+	ue_req POST "$url/updatedge/offer/response" -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+		--data-binary "{\"offerId\":\"chunk$RUN\",\"workerId\":\"w\",\"response\":\"accepted\"}"
+	expect_status 200 "$server: a small chunked updatedge body -> 200"
+done
+is "$(sql "SELECT times_received FROM workhooks.delivery WHERE body LIKE '%chunk$RUN%' AND endpoint = 'offer/response'")" 2 \
+	"the chunked updatedge body was stored once and counted twice"
 is "$(sql "SELECT times_received FROM workhooks.delivery WHERE body = \$\$$chunk_body\$\$")" 2 \
 	"the small chunked body was stored once and counted twice"
 
