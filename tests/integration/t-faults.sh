@@ -77,8 +77,9 @@ consistent() {
 	n=$(wc -l <"$T/res/$tag")
 	awk '$2 ~ /^2/ { print $1 }' "$T/res/$tag" | sort >"$T/$tag.2xx"
 	ok2=$(wc -l <"$T/$tag.2xx")
-	sql "SELECT d.payload->>'workerId' FROM workhooks.delivery d JOIN workhooks.timeline_change c ON c.delivery_id = d.id WHERE d.endpoint = 'events/timelineChanged' AND d.payload->>'workerId' LIKE '$RUN-$tag-%'" | sort >"$T/$tag.rows"
-	sql "SELECT payload->>'workerId' FROM workhooks.delivery WHERE endpoint = 'events/timelineChanged' AND payload->>'workerId' LIKE '$RUN-$tag-%'" | sort >"$T/$tag.deliveries"
+	# Ids from the raw body (the request's own bytes) and from the derived row.
+	sql "SELECT c.worker_id FROM workhooks.timeline_change c JOIN workhooks.delivery d ON d.id = c.delivery_id WHERE c.worker_id LIKE '$RUN-$tag-%'" | sort >"$T/$tag.rows"
+	sql "SELECT substring(body from '\"workerId\":\"($RUN-$tag-[^\"]*)\"') FROM workhooks.delivery WHERE endpoint = 'events/timelineChanged' AND body LIKE '%\"$RUN-$tag-%'" | sort >"$T/$tag.deliveries"
 	stored=$(wc -l <"$T/$tag.rows")
 	missing=$(comm -23 "$T/$tag.2xx" "$T/$tag.rows" | wc -l)
 	extra=$(comm -13 "$T/$tag.2xx" "$T/$tag.deliveries" | wc -l)
@@ -187,9 +188,9 @@ if [ "${WORKHOOKS_TEST_KILL_MIDTX:-0}" = 1 ]; then
 else
 	n=$(wc -l <"$T/res/killmid")
 	awk '$2 ~ /^2/ { print $1 }' "$T/res/killmid" | sort >"$T/killmid.2xx"
-	sql "SELECT d.payload->>'workerId' FROM workhooks.delivery d JOIN workhooks.timeline_change c ON c.delivery_id = d.id WHERE d.payload->>'workerId' LIKE '$RUN-killmid-%'" | sort >"$T/killmid.rows"
+	sql "SELECT c.worker_id FROM workhooks.timeline_change c JOIN workhooks.delivery d ON d.id = c.delivery_id WHERE c.worker_id LIKE '$RUN-killmid-%'" | sort >"$T/killmid.rows"
 	is "$(comm -23 "$T/killmid.2xx" "$T/killmid.rows" | wc -l)" 0 "SIGKILL mid-request: every 2xx has its delivery and timeline_change row"
-	is "$(sql "SELECT count(*) FROM workhooks.delivery d WHERE d.payload->>'workerId' LIKE '$RUN-killmid-%' AND NOT EXISTS (SELECT 1 FROM workhooks.timeline_change c WHERE c.delivery_id = d.id)")" 0 \
+	is "$(sql "SELECT count(*) FROM workhooks.delivery d WHERE d.endpoint = 'events/timelineChanged' AND d.body LIKE '%\"$RUN-killmid-%' AND NOT EXISTS (SELECT 1 FROM workhooks.timeline_change c WHERE c.delivery_id = d.id)")" 0 \
 		"SIGKILL mid-request: no partial rows (no delivery without its timeline_change row)"
 	diag "killed mid-transaction: $(comm -13 "$T/killmid.2xx" "$T/killmid.rows" | wc -l) of the 2 failed requests were committed anyway (see WORKHOOKS_TEST_KILL_MIDTX)"
 fi
@@ -335,7 +336,7 @@ for i in $(seq 50); do
 done
 codes50=$(curl -sS --parallel --parallel-immediate --parallel-max 50 --max-time 60 -K "$T/same.cfg" 2>/dev/null | sort | uniq -c | tr -s ' ')
 is "$codes50" " 50 200" "50 identical timelineChanged deliveries at once: all 200"
-is "$(sql "SELECT count(*) || ':' || max(times_received) FROM workhooks.delivery WHERE endpoint = 'events/timelineChanged' AND payload->>'workerId' = '$RUN-same'")" 1:50 \
+is "$(sql "SELECT count(*) || ':' || max(times_received) FROM workhooks.delivery WHERE endpoint = 'events/timelineChanged' AND body LIKE '%\"$RUN-same\"%'")" 1:50 \
 	"50 identical deliveries: one delivery, times_received 50"
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id = '$RUN-same'")" 1 \
 	"50 identical deliveries: applied once (one timeline_change row)"
