@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "http.h"
 #include "json.h"
 #include "log.h"
 #include "serve.h"
@@ -398,50 +399,17 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 	return ST_OK;
 }
 
-/* Strict non-negative decimal; 0 on garbage, sets *big past limit. */
+/* CONTENT_LENGTH and CONTENT_TYPE: common/http.c (unit-tested, fuzzed). */
 static int
 content_length(const char *s, long limit, size_t *out, int *big)
 {
-	size_t v = 0;
-
-	*big = 0;
-	*out = 0;
-	if (s == NULL || *s == '\0')
-		return 1;		/* absent: no body */
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		if (v > (size_t)limit) {
-			*big = 1;	/* keep validating the digits */
-			continue;
-		}
-		v = v * 10 + (size_t)(*s - '0');
-	}
-	if (v > (size_t)limit)
-		*big = 1;
-	*out = v;
-	return 1;
+	return http_content_length(s, limit, out, big);
 }
 
-/* Content-Type: application/json with or without parameters, or none. */
 static int
 json_media_type(const char *ct)
 {
-	size_t n;
-
-	if (ct == NULL)
-		return 1;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	if (*ct == '\0')
-		return 1;
-	n = strcspn(ct, "; \t");
-	if (n != 16 || strncasecmp(ct, "application/json", 16) != 0)
-		return 0;
-	ct += n;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	return *ct == '\0' || *ct == ';';
+	return http_json_media_type(ct);
 }
 
 static enum status

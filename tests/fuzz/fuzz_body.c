@@ -1,21 +1,14 @@
 /*
- * fuzz_body — libFuzzer target over the parse/validate boundary: the
- * bytes a client controls reach json_parse_strict, valid_fields (a table
- * with every field type), auth_worksome and auth_updatedge, wtime_parse
- * and log_escape.  Not part of make check.  Build and run (clang):
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icommon tests/fuzz/fuzz_body.c common/json.c common/valid.c \
- *       common/wtime.c common/auth.c common/config.c common/log.c \
- *       common/status.c $(pkg-config --cflags --libs json-c libcrypto) \
- *       -o /tmp/fuzz_body
- *   mkdir -p /tmp/fuzz-corpus && cp tests/vectors/[uw]*.json /tmp/fuzz-corpus/
- *   /tmp/fuzz_body -max_total_time=120 -max_len=4096 /tmp/fuzz-corpus
- *
- * Besides the sanitizers, it checks invariants: json_parse_strict agrees
- * with an independent RFC 8259 recognizer (json_ok, with protocol §1's extra
- * refusals and json-c's depth); an accepted body is well-formed UTF-8;
- * log_escape stays within its buffer and is NUL-terminated.
+ * fuzz_body — libFuzzer target over the strict JSON parser, differential:
+ * json_parse_strict (common/json.c) must accept exactly what an
+ * independent RFC 8259 recognizer below accepts, with protocol §1's extra
+ * refusals (ill-formed UTF-8, \u0000, unpaired surrogate escapes), json-c's
+ * depth and README "Numbers" (at most 1000 digits either side of the
+ * point, exponent within ±1000).  An accepted body then goes through
+ * valid_fields with a table of every field type, and the same bytes reach
+ * auth_worksome, auth_updatedge, wtime_parse and log_escape (which must
+ * stay within its buffer and NUL-terminate).  Built with
+ * ./configure CC=clang --enable-fuzz; run with script/fuzz.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +19,8 @@
 #include "log.h"
 #include "valid.h"
 #include "wtime.h"
+
+#include "oracle.h"
 
 static const char *const choices[] = { "accepted", "rejected", NULL };
 
@@ -44,45 +39,6 @@ static const struct field table[] = {
 	{ "data.cancelReason", FT_ANY, OPTIONAL, 0, 0, NULL, 0 },
 	{ NULL, FT_ANY, 0, 0, 0, NULL, 0 },
 };
-
-/* Well-formed UTF-8 (RFC 3629), independently of json.c. */
-static int
-utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, need;
-	uint32_t cp;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xE0) == 0xC0) {
-			need = 1;
-			cp = s[i] & 0x1F;
-		} else if ((s[i] & 0xF0) == 0xE0) {
-			need = 2;
-			cp = s[i] & 0x0F;
-		} else if ((s[i] & 0xF8) == 0xF0) {
-			need = 3;
-			cp = s[i] & 0x07;
-		} else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
 
 /*
  * An independent RFC 8259 recognizer with json.h's extra rules: no
@@ -124,29 +80,48 @@ digits(struct rd *r)
 	return r->i > b;
 }
 
+/*
+ * An RFC 8259 number that PostgreSQL's numeric can hold, by the rule of
+ * README "Numbers": at most 1000 digits before and after the point and an
+ * exponent of at most 1000 in magnitude (leading zeros of the exponent do
+ * not count).
+ */
+#define NUM_DIGITS_MAX	1000
+
 static int
 number(struct rd *r)
 {
+	size_t b, intd, fracd = 0;
+	long e = 0;
+
 	if (r->i < r->n && r->s[r->i] == '-')
 		r->i++;
+	b = r->i;
 	if (r->i < r->n && r->s[r->i] == '0')
 		r->i++;
 	else if (!(r->i < r->n && r->s[r->i] >= '1' && r->s[r->i] <= '9') ||
 	    !digits(r))
 		return 0;
+	intd = r->i - b;
 	if (r->i < r->n && r->s[r->i] == '.') {
 		r->i++;
+		b = r->i;
 		if (!digits(r))
 			return 0;
+		fracd = r->i - b;
 	}
 	if (r->i < r->n && (r->s[r->i] == 'e' || r->s[r->i] == 'E')) {
 		r->i++;
 		if (r->i < r->n && (r->s[r->i] == '+' || r->s[r->i] == '-'))
 			r->i++;
+		b = r->i;
 		if (!digits(r))
 			return 0;
+		for (; b < r->i; b++)
+			if ((e = e * 10 + (r->s[b] - '0')) > NUM_DIGITS_MAX)
+				return 0;
 	}
-	return 1;
+	return intd <= NUM_DIGITS_MAX && fracd <= NUM_DIGITS_MAX;
 }
 
 static long
@@ -197,7 +172,7 @@ string(struct rd *r)
 			b = r->i;
 			while (r->i < r->n && r->s[r->i] >= 0x80)
 				r->i++;
-			if (!utf8_ok(r->s + b, r->i - b))
+			if (!or_utf8(r->s + b, r->i - b))
 				return 0;
 			continue;
 		}
@@ -327,7 +302,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The body path, differential against the recognizer above. */
 	if (json_parse_strict((const char *)data, size, &root, &why) == ST_OK) {
-		if (!utf8_ok(data, size) || !json_ok(data, size))
+		if (!or_utf8(data, size) || !json_ok(data, size))
 			abort();	/* accepted what is not strict JSON */
 		(void)valid_fields(root, table, vals, &verr);
 		json_object_put(root);
