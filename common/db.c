@@ -82,14 +82,19 @@ setup(struct db *db, char *why, size_t size)
 	/*
 	 * Safe search_path: nothing resolves unless schema-qualified.  The
 	 * timeouts make a worker give up (and roll back) before the web
-	 * server gives up on it (README, Configuration).
+	 * server gives up on it (README, Configuration).  The connection
+	 * check makes a store whose worker died (SIGKILL) roll back instead
+	 * of committing once the lock it waits for is free: the client saw a
+	 * failure, so the data must not be there.
 	 */
 	snprintf(st, sizeof(st), "%ldms", db->statement_timeout);
 	snprintf(lk, sizeof(lk), "%ldms", db->lock_timeout);
 	res = PQexecParams(db->conn,
 	    "SELECT pg_catalog.set_config('search_path', '', false), "
 	    "pg_catalog.set_config('statement_timeout', $1, false), "
-	    "pg_catalog.set_config('lock_timeout', $2, false)",
+	    "pg_catalog.set_config('lock_timeout', $2, false), "
+	    "pg_catalog.set_config('client_connection_check_interval', "
+	    "'1s', false)",
 	    2, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_pqmsg(why, size, PQerrorMessage(db->conn));

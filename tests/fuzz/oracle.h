@@ -11,6 +11,7 @@
 #define WH_FUZZ_ORACLE_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -195,6 +196,28 @@ or_datetime(const char *s, size_t n, int minutes_ok, int64_t *sec,
  * microsecond as PostgreSQL rounds (issue 7 item 7).  A round-up may
  * carry into the next second.
  */
+/*
+ * Microseconds for a 7-digit fraction f7 (0..9999999), rounded as
+ * PostgreSQL rounds timestamp input: the fraction read as a double, times
+ * 10^6, to the nearest integer with ties to even (rint() in the default
+ * mode).  The double is not exact, so this is not plain half-even on the
+ * decimal digits.  May return 1000000 (a carry into the next second).
+ */
+OR_FN long
+or_pg_usec(long f7)
+{
+	char frac[16];
+	double x;
+	long fl;
+
+	snprintf(frac, sizeof(frac), "0.%07ld", f7);
+	x = strtod(frac, NULL) * 1000000.0;
+	fl = (long)x;
+	if (x - (double)fl > 0.5 || (x - (double)fl == 0.5 && fl % 2 != 0))
+		fl++;
+	return fl;
+}
+
 OR_FN int
 or_same_instant(int64_t sec, long usec, int64_t sec0, long f7,
     int strict_even)
@@ -209,7 +232,7 @@ or_same_instant(int64_t sec, long usec, int64_t sec0, long f7,
 	if (r > 5)
 		return got == down + 1;
 	if (strict_even)
-		return got == (lo % 2 == 0 ? down : down + 1);
+		return got == sec0 * 1000000 + or_pg_usec(f7);
 	return got == down || got == down + 1;
 }
 

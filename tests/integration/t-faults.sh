@@ -169,11 +169,10 @@ locked_batch() {
 # half-stored remains.
 #
 # Their rows must not be committed either: PostgreSQL notices a vanished
-# client only when it next talks to it, so the waiting store still
-# commits once the lock is free, unless client_connection_check_interval
-# (PostgreSQL 14+) is set on the workers' connections (checked: with
-# 200ms the killed stores roll back). Until that is set (db.c, trust-c),
-# that check is off; WORKHOOKS_TEST_KILL_MIDTX=1 turns it on.
+# client only when it next talks to it, so a waiting store would still
+# commit once the lock is free; the workers' connections set
+# client_connection_check_interval (common/db.c), so the killed stores
+# roll back. WORKHOOKS_TEST_KILL_MIDTX=0 turns the strict check off.
 locked_batch killmid
 victims=$(worker_pids "$EP" | head -n 2)
 waiting=$(sql "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%store_timeline_changed%'")
@@ -183,7 +182,7 @@ wait "$BATCH_PID" "$LOCK_PID"
 like "$(awk '$2 != 200' "$T/res/killmid" | awk '{ print $2 }' | sort | uniq -c | tr -s ' ')" '^ 2 50[23]$' \
 	"SIGKILL mid-request: exactly the 2 killed requests failed (502/503), the others 200"
 retry_after killmid "SIGKILL mid-request"
-if [ "${WORKHOOKS_TEST_KILL_MIDTX:-0}" = 1 ]; then
+if [ "${WORKHOOKS_TEST_KILL_MIDTX:-1}" = 1 ]; then
 	consistent killmid "workers SIGKILLed mid-request"
 else
 	n=$(wc -l <"$T/res/killmid")
