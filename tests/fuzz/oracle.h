@@ -206,11 +206,11 @@ or_datetime(const char *s, size_t n, int minutes_ok, int64_t *sec,
 OR_FN long
 or_pg_usec(long f7)
 {
-	char frac[16];
+	char frac[32];
 	double x;
 	long fl;
 
-	snprintf(frac, sizeof(frac), "0.%07ld", f7);
+	snprintf(frac, sizeof(frac), "0.%07ld", f7 % 10000000);
 	x = strtod(frac, NULL) * 1000000.0;
 	fl = (long)x;
 	if (x - (double)fl > 0.5 || (x - (double)fl == 0.5 && fl % 2 != 0))
