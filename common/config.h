@@ -45,6 +45,8 @@ struct config {
 	long		 reject_flush;		/* seconds; 0 = every request */
 	long		 retry_after;		/* seconds, for 503 */
 	enum log_level	 log_level;
+	char		*pool_dir;		/* owned; /healthz probes sockets here */
+	char		*pools;			/* owned; NULL: every endpoint's */
 };
 
 /* Defaults only (no file, no environment). */
