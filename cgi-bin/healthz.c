@@ -200,8 +200,9 @@ healthz(struct request *req)
 		PQclear(res);
 		json_object_object_add(o, "database", json_object_new_string("ok"));
 	} else {
+		/* The reason (libpq's message) is in the log line. */
 		json_object_object_add(o, "database",
-		    json_object_new_string(req->why));
+		    json_object_new_string("unavailable"));
 		json_object_array_add(problems,
 		    json_object_new_string("database: not answering"));
 	}
@@ -241,6 +242,9 @@ healthz(struct request *req)
 	p = json_object_new_object();
 	json_object_object_add(p, "status", json_object_new_string(
 	    st == ST_OK ? "ok" : "unavailable"));
+	if (st != ST_OK)	/* like every error body (protocol §1) */
+		json_object_object_add(p, "error",
+		    json_object_new_string(status_word(st)));
 	json_object_object_foreach(o, k, v)
 		json_object_object_add(p, k, json_object_get(v));
 	json_object_put(o);

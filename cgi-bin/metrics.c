@@ -1,7 +1,7 @@
 /*
  * GET /metrics — Prometheus text exposition format 0.0.4 (README
  * "Operations").  Everything comes from one call of
- * workhooks.metrics_sample() (sql/006), which reads the small counter
+ * workhooks.metrics_sample() (sql/code/75-metrics_sample.sql), which reads the small counter
  * tables the workers flush (common/metrics.h), never the inbox: a scrape
  * costs O(label sets).  With the database down the answer is still 200,
  * with workhooks_database_up 0, so the scraper tells "down" from "gone".

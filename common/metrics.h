@@ -6,7 +6,7 @@
  * reason, accepted deliveries by event (new or repeat) with the secret that
  * verified them, and updatedge's clock skew.  metrics_flush() adds them to
  * the workhooks.metric_* tables in one statement (workhooks.count_metrics,
- * sql/006) at most every `interval` seconds and at exit, after the answer
+ * sql/code/11-count_metrics.sql) at most every `interval` seconds and at exit, after the answer
  * is out; a failed flush keeps the counts for the next one.  The store
  * path itself never writes a counter row, so concurrent stores never wait
  * on one.  cgi-bin/metrics.c prints the tables.

@@ -33,6 +33,7 @@ req GET "$H"
 expect_status 503 "worksome pool stopped -> /healthz 503"
 expect_header Retry-After '^[0-9]+$'
 expect_json_field .status unavailable
+expect_json_field .error "service unavailable" "the 503 body has an error word like every error body"
 expect_json_field '.pools.worksome' 'no socket' "the answer names the worksome pool: no socket"
 expect_json_field '.problems | map(select(startswith("pool worksome"))) | length' 1 "problems name the worksome pool"
 expect_json_field '.pools."updatedge-timeline-changed"' ok "the other pools still answer"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Contact suggestions stay true as the organisation's tables change
-# (sql/004: copies on relationship and the pre-rendered suggestion_entry,
+# (the pre-rendered suggestion_entry, sql/code/5*-6*,
 # kept by triggers), and the fast path (one address) answers exactly what
 # the general path (several addresses) does.
 # shellcheck source=lib.sh
