@@ -83,10 +83,11 @@ metrics_delivery(struct metrics *m, const char *event, int duplicate,
     time_t now)
 {
 	struct metrics_dlv *d = NULL;
+	long hour = (long)(now / 3600);
 	size_t i;
 
 	for (i = 0; i < m->ndlv; i++)
-		if (same(m->dlv[i].event, event)) {
+		if (m->dlv[i].hour == hour && same(m->dlv[i].event, event)) {
 			d = &m->dlv[i];
 			break;
 		}
@@ -94,8 +95,10 @@ metrics_delivery(struct metrics *m, const char *event, int duplicate,
 		d = &m->dlv[m->ndlv];
 		if (event != NULL && (d->event = strdup(event)) == NULL)
 			d = NULL;	/* out of memory: not counted */
-		else
+		else {
+			d->hour = hour;
 			m->ndlv++;
+		}
 	}
 	if (d != NULL) {
 		if (duplicate)
@@ -194,6 +197,8 @@ batch(const struct metrics *m)
 		if (m->dlv[i].event != NULL)
 			json_object_object_add(o, "event",
 			    json_object_new_string(m->dlv[i].event));
+		json_object_object_add(o, "hour",
+		    json_object_new_int64((int64_t)m->dlv[i].hour * 3600));
 		json_object_object_add(o, "new",
 		    json_object_new_int64(m->dlv[i].fresh));
 		json_object_object_add(o, "repeats",

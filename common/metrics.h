@@ -37,6 +37,7 @@ struct metrics_req {
 
 struct metrics_dlv {
 	char		*event;			/* owned, or NULL */
+	long		 hour;			/* unix time / 3600 */
 	long		 fresh, repeats;
 	time_t		 last;
 };

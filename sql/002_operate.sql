@@ -39,6 +39,21 @@ CREATE TABLE workhooks.metric_delivery (
 COMMENT ON TABLE workhooks.metric_delivery IS
 	'GET /metrics: new deliveries and repeats answered 200, per source, endpoint and event, and the time of the last one; flushed by the workers.';
 
+-- The same per hour of arrival, for the psql view deliveries_per_hour (a
+-- few rows per hour whatever the inbox holds); workhooks.prune() deletes
+-- the hours older than its `keep`.
+CREATE TABLE workhooks.metric_delivery_hour (
+	hour		timestamptz NOT NULL,
+	source		text NOT NULL,
+	endpoint	text NOT NULL,
+	event		text NOT NULL DEFAULT '',
+	deliveries	bigint NOT NULL DEFAULT 0,
+	repeats		bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (hour, source, endpoint, event)
+);
+COMMENT ON TABLE workhooks.metric_delivery_hour IS
+	'New deliveries and repeats answered 200 per hour of arrival, source, endpoint and event; flushed by the workers, pruned by workhooks.prune().';
+
 -- Which configured secret verified accepted requests, and when last.
 CREATE TABLE workhooks.metric_secret (
 	source		text NOT NULL,
@@ -74,5 +89,6 @@ COMMENT ON TABLE workhooks.metric_skew IS
 	'GET /metrics: the recent clock skew of updatedge''s signed Timestamp per endpoint (largest magnitude of the last flushed batch).';
 
 GRANT SELECT ON workhooks.metric_request, workhooks.metric_delivery,
+	workhooks.metric_delivery_hour,
 	workhooks.metric_secret, workhooks.metric_rejected, workhooks.metric_skew
 	TO workhooks_reader;

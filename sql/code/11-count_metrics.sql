@@ -3,7 +3,7 @@
 -- workhooks_writer, at most every reject_flush_interval seconds.
 --   {"source": s|null,
 --    "requests":   [{"status":200,"count":n,"sum":seconds,"buckets":[n,...]}],
---    "deliveries": [{"event":e|null,"new":n,"repeats":n,"last":unix}],
+--    "deliveries": [{"event":e|null,"hour":unix,"new":n,"repeats":n,"last":unix}],
 --    "secrets":    [{"label":l,"uses":n,"last":unix}],
 --    "rejected":   [{"status":401,"reason":r,"count":n}],
 --    "skew":       {"at":unix,"seconds":x} | absent}
@@ -27,13 +27,24 @@ AS $$
 		INSERT INTO workhooks.metric_delivery AS m
 			(source, endpoint, event, deliveries, repeats, last_at)
 		SELECT p->>'source', p_endpoint, coalesce(e->>'event', ''),
-		       (e->>'new')::bigint, (e->>'repeats')::bigint,
-		       to_timestamp((e->>'last')::double precision)
+		       sum((e->>'new')::bigint), sum((e->>'repeats')::bigint),
+		       max(to_timestamp((e->>'last')::double precision))
 		FROM jsonb_array_elements(coalesce(p->'deliveries', '[]')) AS e
+		-- one row per event here: the batch's hours summed
+		GROUP BY 1, 2, 3
 		ON CONFLICT (source, endpoint, event) DO UPDATE
 		SET deliveries = m.deliveries + excluded.deliveries,
 		    repeats = m.repeats + excluded.repeats,
 		    last_at = greatest(m.last_at, excluded.last_at)
+	), h AS (
+		INSERT INTO workhooks.metric_delivery_hour AS m
+			(hour, source, endpoint, event, deliveries, repeats)
+		SELECT to_timestamp((e->>'hour')::bigint), p->>'source', p_endpoint,
+		       coalesce(e->>'event', ''), (e->>'new')::bigint, (e->>'repeats')::bigint
+		FROM jsonb_array_elements(coalesce(p->'deliveries', '[]')) AS e
+		ON CONFLICT (hour, source, endpoint, event) DO UPDATE
+		SET deliveries = m.deliveries + excluded.deliveries,
+		    repeats = m.repeats + excluded.repeats
 	), s AS (
 		INSERT INTO workhooks.metric_secret AS m (source, label, uses, last_used)
 		SELECT coalesce(p->>'source', ''), e->>'label', (e->>'uses')::bigint,

@@ -4,11 +4,11 @@
 -- ended more than `keep` ago (one DROP TABLE each: no row-by-row delete,
 -- no bloat; rows of the month that straddles the cut stay until that month
 -- is old enough), deletes default-partition rows older than the cut, the
--- dedupe ledger's keys not seen for `dedup_window` (nor for `keep`) whose
--- delivery is gone, and refused-request counts older than `keep`.  Derived
--- tables keep their rows (they carry delivery_id without a foreign key).
--- The metric tables (sql/002_operate.sql) hold one cumulative row per
--- label set and need no pruning.  Makes next months' partitions too.
+-- dedupe ledger's keys not seen for `dedup_window` whose delivery is gone,
+-- and the per-hour counts (rejected, metric_delivery_hour) older than
+-- `keep`.  Derived tables keep their rows (they carry delivery_id without
+-- a foreign key).  The other metric tables (sql/002_operate.sql) hold one
+-- cumulative row per label set and need no pruning.  Makes next months' partitions too.
 -- For the database owner (cron, psql); the endpoints cannot call it.
 CREATE OR REPLACE FUNCTION workhooks.prune(keep interval,
 	dedup_window interval DEFAULT interval '30 days')
@@ -53,6 +53,10 @@ BEGIN
 	DELETE FROM workhooks.rejected WHERE hour < cut;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	what := 'rejected hours'; removed := n; RETURN NEXT;
+
+	DELETE FROM workhooks.metric_delivery_hour WHERE hour < cut;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	what := 'delivery hours'; removed := n; RETURN NEXT;
 
 	PERFORM workhooks.delivery_partitions_ensure();
 END

@@ -57,6 +57,9 @@ done
 
 # ---------------------------------------------------------------- counters
 
+ph() { sql "SELECT coalesce(sum(deliveries), 0) || ' ' || coalesce(sum(repeats), 0) FROM workhooks.deliveries_per_hour
+	WHERE source = 'updatedge' AND endpoint = 'events/timelineChanged' AND hour > now() - interval '2 hours'"; }
+ph0=$(ph)
 new0=$(num "$(metric "$K_NEW")") rep0=$(num "$(metric "$K_REP")") r4010=$(num "$(metric "$K_401")")
 req0=$(num "$(metric "$K_REQ")") cnt0=$(num "$(metric "$K_CNT")")
 wsnew0=$(num "$(metric "$K_WSNEW")") wsrep0=$(num "$(metric "$K_WSREP")")
@@ -102,6 +105,9 @@ want "$K_REQ" "$req0" 5 "requests_total{status=200} moved by the 5 answered 200"
 want "$K_CNT" "$cnt0" 7 "the duration histogram counted the 7 requests"
 want "$K_WSNEW" "$wsnew0" 1 "deliveries_total{event=hireUpdated} moved by 1"
 want "$K_WSREP" "$wsrep0" 1 "Worksome repeats_total moved by 1"
+read -r phn0 phr0 <<<"$ph0"
+read -r phn phr <<<"$(ph)"
+is "$((phn - phn0)) $((phr - phr0))" "3 2" "deliveries_per_hour counted the 3 new deliveries and 2 repeats this hour"
 now=$(date +%s)
 sec=$(num "$(metric "$K_SEC")")
 [ $((now - sec)) -ge 0 ] && [ $((now - sec)) -le 30 ]

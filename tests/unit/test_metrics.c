@@ -70,11 +70,14 @@ main(void)
 	metrics_delivery(&m, event, 1, 101);
 	memcpy(event, "xxxxxxxxxxx", 12);	/* the caller's buffer dies */
 	metrics_delivery(&m, NULL, 0, 102);
-	ok(m.ndlv == 2, "deliveries grouped by event (hireUpdated, none)");
+	ok(m.ndlv == 2, "deliveries grouped by event and hour (hireUpdated, none)");
 	ok(strcmp(m.dlv[0].event, "hireUpdated") == 0,
 	    "the event is copied, not borrowed");
 	ok(m.dlv[0].fresh == 1 && m.dlv[0].repeats == 1 && m.dlv[0].last == 101,
 	    "one new, one repeat, last at the latest");
+	metrics_delivery(&m, "hireUpdated", 0, 3600 + 5);
+	ok(m.ndlv == 3 && m.dlv[2].hour == 1 && m.dlv[0].hour == 0,
+	    "a delivery in the next hour is a row of its own (per-hour counts)");
 
 	metrics_secret(&m, "dev", 100);
 	metrics_secret(&m, "dev", 105);
@@ -96,7 +99,7 @@ main(void)
 	/* A database that cannot be reached: the counts stay. */
 	db_init(&db, "host=/nonexistent-workhooks-test port=1 connect_timeout=1", "test");
 	metrics_flush(&m, &db, 1000, 1);
-	ok(m.nreq == METRICS_MAX && m.ndlv == 2 && m.failing,
+	ok(m.nreq == METRICS_MAX && m.ndlv == 3 && m.failing,
 	    "a failed flush keeps the counts for the next one");
 	db_close(&db);
 	metrics_free(&m);
