@@ -56,6 +56,10 @@ is "$(printf '%s\n' "$defs" | wc -l)" \
 		WHERE c.relnamespace = 'workhooks'::regnamespace AND NOT t.tgisinternal)")" \
 	"every function, view and trigger in the database has its file"
 
+# The tarball and the installation carry every file: Makefile.am lists them.
+is "$(cd "$WH_ROOT" && for f in sql/[0-9]*.sql sql/code/*.sql; do grep -qF "	$f" Makefile.am || printf '%s ' "$f"; done)" "" \
+	"Makefile.am lists every migration and every sql/code file"
+
 # ---------------------------------------------------------------- privileges
 # (issue 7 item 4): who may execute what, from pg_proc.
 execs() { # ROLE: the workhooks functions ROLE may execute, sorted
