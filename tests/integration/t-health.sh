@@ -22,6 +22,18 @@ expect_json_field '.pools | has("worksome") and has("metrics") and has("updatedg
 	"the pools probed include worksome, metrics and timelineChanged"
 expect_json_field '.problems | length' 0 "no problems"
 
+# pools / pool_dir (README "Configuration"), through the binary as CGI.
+cgi healthz REQUEST_METHOD=GET WORKHOOKS_POOLS="worksome, metrics"
+expect_status 200 "CGI healthz with pools = worksome, metrics -> 200"
+expect_json_field '.pools | keys | join(" ")' "metrics worksome" "pools limits the probe to the pools named"
+cgi healthz REQUEST_METHOD=GET WORKHOOKS_POOLS="worksome nosuch"
+expect_status 503 "a pool named in pools without a socket -> 503"
+expect_json_field '.pools.nosuch' 'no socket'
+out=$(env -i PATH=/usr/bin:/bin WORKHOOKS_CONFIG="$WORKHOOKS_CONFIG" WORKHOOKS_POOL_DIR=relative/dir "$BIN/healthz" --check-config 2>&1)
+like "$out" 'WORKHOOKS_POOL_DIR: must be an absolute directory' "a relative pool_dir is refused at start, naming the key"
+out=$(env -i PATH=/usr/bin:/bin WORKHOOKS_CONFIG="$WORKHOOKS_CONFIG" WORKHOOKS_POOLS='a;b' "$BIN/healthz" --check-config 2>&1)
+like "$out" 'WORKHOOKS_POOLS: must be pool names' "pools with a stray character is refused at start"
+
 # The probe is not a request: no log line in the probed pool.
 before=$(wc -l <"$WH_LOG/updatedge-test.log")
 for _ in 1 2 3; do req GET "$H"; done
