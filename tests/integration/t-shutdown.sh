@@ -29,6 +29,16 @@ start_worker() {
 		</dev/null >>"$_t_tmp/worker.log" 2>&1 &
 	WPID=$!
 	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	# The socket exists before the worker has set its SIGTERM handler (a
+	# sanitizer build starts slowly): wait for SigCgt to hold SIGTERM.
+	for _ in $(seq 50); do term_caught "$WPID" && break; sleep 0.1; done
+}
+
+# term_caught PID: the process catches SIGTERM (bit 15 of SigCgt).
+term_caught() {
+	local m
+	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$m" ] && (( (16#$m >> 14) & 1 ))
 }
 
 # gone PID SECONDS: 0 once the process has exited, within SECONDS.
