@@ -106,5 +106,7 @@ plan=$(sql "EXPLAIN SELECT * FROM workhooks.secret_use" | tr '\n' ' ')
 like "$plan" 'metric_secret' "secret_use reads the small counter table, not the inbox" || diag "$plan"
 is "$(sql_ro "SELECT count(*) >= 0 FROM workhooks.secret_use")" t "workhooks_ro reads secret_use"
 is "$(sql_ro "SELECT count(*) > 0 FROM workhooks.delivery_key")" t "workhooks_ro reads the dedupe ledger"
+like "$(sql_ro "SELECT signature FROM workhooks.delivery_$(date -u +%Y_%m) LIMIT 1" 2>&1)" 'permission denied' \
+	"workhooks_ro cannot read a partition directly (it would show the signature)"
 
 done_testing

@@ -96,4 +96,23 @@ is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	       OR has_any_column_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE'))")" \
 	"schema_migration" "workhooks_writer reads only schema_migration and writes no table directly"
 
+# The reader reads every table and view but delivery, and every column of
+# delivery but the two authentication headers (README "Roles").  The
+# inbox's monthly partitions (sql/003_retention.sql) are read through
+# delivery only: a grant on one would show the headers.
+is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
+	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+	  AND NOT c.relispartition
+	  AND NOT has_table_privilege('workhooks_reader', c.oid, 'SELECT')")" "delivery" \
+	"workhooks_reader may SELECT every table and view except delivery as a whole"
+is "$(sql "SELECT string_agg(a.attname, ' ' ORDER BY a.attnum) FROM pg_attribute a
+	WHERE a.attrelid = 'workhooks.delivery'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+	  AND NOT has_column_privilege('workhooks_reader', a.attrelid, a.attnum, 'SELECT')")" \
+	"signature signed_timestamp" "... and every column of delivery but signature and signed_timestamp"
+is "$(sql "SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'workhooks'::regnamespace
+	AND c.relkind IN ('r', 'v', 'p')
+	AND (has_table_privilege('workhooks_reader', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
+	     OR has_any_column_privilege('workhooks_reader', c.oid, 'INSERT, UPDATE'))")" 0 \
+	"workhooks_reader writes nothing"
+
 done_testing
