@@ -46,6 +46,8 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->suggestions_database);
+	free(cfg->pool_dir);
+	free(cfg->pools);
 	secrets_free(cfg->updatedge, &cfg->nupdatedge);
 	secrets_free(cfg->worksome, &cfg->nworksome);
 	memset(cfg, 0, sizeof(*cfg));
@@ -241,6 +243,21 @@ apply(struct config *cfg, const char *key, const char *v, size_t vlen)
 		cfg->body_timeout = n;
 		return NULL;
 	}
+	if (strcmp(key, "pool_dir") == 0) {
+		if (*v != '/' || vlen > 80)
+			return "must be an absolute directory, at most 80 bytes";
+		return set_str(&cfg->pool_dir, v) ? NULL : "out of memory";
+	}
+	if (strcmp(key, "pools") == 0) {
+		for (n = 0; n < (long)vlen; n++)
+			if (!((v[n] >= 'a' && v[n] <= 'z') || (v[n] >= 'A' &&
+			    v[n] <= 'Z') || (v[n] >= '0' && v[n] <= '9') ||
+			    v[n] == '-' || v[n] == '_' || v[n] == '.' ||
+			    v[n] == ' ' || v[n] == ','))
+				return "must be pool names ([A-Za-z0-9._-]) "
+				    "separated by blanks or commas";
+		return set_str(&cfg->pools, v) ? NULL : "out of memory";
+	}
 	if (strcmp(key, "log_level") == 0)
 		return log_level_parse(v, &cfg->log_level) ? NULL :
 		    "must be error, warn, info or debug";
@@ -337,6 +354,8 @@ static const struct {
 	{ "WORKHOOKS_STATEMENT_TIMEOUT", "statement_timeout" },
 	{ "WORKHOOKS_LOCK_TIMEOUT", "lock_timeout" },
 	{ "WORKHOOKS_BODY_TIMEOUT", "body_timeout" },
+	{ "WORKHOOKS_POOL_DIR", "pool_dir" },
+	{ "WORKHOOKS_POOLS", "pools" },
 	/* One secret each, labelled "env"; it replaces the file's secrets. */
 	{ "WORKHOOKS_UPDATEDGE_SECRET", "updatedge_secret.env" },
 	{ "WORKHOOKS_WORKSOME_SECRET", "worksome_secret.env" },

@@ -48,6 +48,8 @@ struct config {
 	long		 lock_timeout;		/* ms, 0 = none */
 	long		 body_timeout;		/* ms to read a body, 0 = none */
 	enum log_level	 log_level;
+	char		*pool_dir;		/* owned; /healthz probes sockets here */
+	char		*pools;			/* owned; NULL: every endpoint's */
 };
 
 /*

@@ -22,6 +22,13 @@
 
 #include "status.h"
 
+/*
+ * The schema these binaries are built for: the number of the newest
+ * sql/NNN_*.sql.  /healthz answers 503 while workhooks.schema_migration
+ * holds an older one (migrations not applied yet).
+ */
+#define DB_SCHEMA_VERSION	3
+
 struct db {
 	const char	*conninfo;	/* borrowed from the config */
 	const char	*appname;	/* borrowed */

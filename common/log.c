@@ -11,6 +11,8 @@ static const char	*prog = "workhooks";
 static enum log_level	 level = LOG_INFO;
 
 static const char *const names[] = { "error", "warn", "info", "debug" };
+/* syslog(3) priorities of the levels: LOG_ERR, LOG_WARNING, LOG_INFO... */
+static const int prio[] = { 3, 4, 6, 7 };
 
 void
 log_init(const char *progname)
@@ -67,8 +69,8 @@ log_msg(enum log_level l, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	stamp(when, sizeof(when));
-	fprintf(stderr, "%s %s[%ld] %s: %s\n", when, prog, (long)getpid(),
-	    names[l], line);
+	fprintf(stderr, "<%d>%s %s[%ld] %s: %s\n", prio[l], when, prog,
+	    (long)getpid(), names[l], line);
 	fflush(stderr);
 }
 
@@ -151,27 +153,41 @@ log_pqmsg(char *buf, size_t size, const char *msg)
 	return log_escape(buf, size, one, o);
 }
 
-void
-log_request(const char *endpoint, const char *method, int http,
-    long long usec, long long delivery, const char *reason)
+/* An optional field: escaped, or "-" when absent. */
+static const char *
+opt(char *buf, size_t size, const char *s)
 {
-	char m[32], r[512], d[32];
+	if (s == NULL || *s == '\0')
+		return "-";
+	return log_escape(buf, size, s, strlen(s));
+}
 
-	if (http < 400 && level < LOG_INFO)
+void
+log_request(const struct log_request *r)
+{
+	char m[32], c[64], id[64], ev[96], sec[80], rs[512], d[32];
+
+	if (r->http < 400 && level < LOG_INFO)
 		return;
-	log_escape(m, sizeof(m), method, method ? strlen(method) : 0);
 	/*
 	 * reason is made of static strings and log_escape() output (a
 	 * database message): its backslashes are escapes already and stay
 	 * (escaping them again gave "\\x5cx22" for a '"').  Anything else
 	 * that is not plain is still escaped.
 	 */
-	escape(r, sizeof(r), reason, reason ? strlen(reason) : 0, 1);
-	if (delivery > 0)
-		snprintf(d, sizeof(d), "%lld", delivery);
+	escape(rs, sizeof(rs), r->reason, r->reason ? strlen(r->reason) : 0, 1);
+	if (r->delivery > 0)
+		snprintf(d, sizeof(d), "%lld", r->delivery);
 	else
 		snprintf(d, sizeof(d), "-");
-	log_msg(http >= 500 ? LOG_ERROR : http >= 400 ? LOG_WARN : LOG_INFO,
-	    "endpoint=%s method=%s status=%d us=%lld delivery=%s reason=\"%s\"",
-	    endpoint, m, http, usec, d, r);
+	log_msg(r->http >= 500 ? LOG_ERROR : r->http >= 400 ? LOG_WARN :
+	    LOG_INFO,
+	    "endpoint=%s method=%s status=%d us=%lld delivery=%s "
+	    "duplicate=%s event=%s secret=%s client=%s request_id=%s "
+	    "reason=\"%s\"",
+	    r->endpoint, opt(m, sizeof(m), r->method), r->http, r->usec, d,
+	    r->duplicate < 0 ? "-" : r->duplicate ? "yes" : "no",
+	    opt(ev, sizeof(ev), r->event), opt(sec, sizeof(sec), r->secret),
+	    opt(c, sizeof(c), r->client), opt(id, sizeof(id), r->request_id),
+	    rs);
 }

@@ -1,7 +1,10 @@
 /*
  * log — the one logging module.
  *
- * Lines go to stderr (spawn-fcgi / the web server collect it).  Every
+ * Lines go to stderr (spawn-fcgi / the web server collect it), each with
+ * a syslog priority prefix (<3> error, <4> warn, <6> info, <7> debug) that
+ * journald reads as the line's priority (sd-daemon(3)), so
+ * `journalctl -p warning` shows the refusals and failures.  Every
  * argument that may hold client bytes must pass through the %s of
  * log_*() only after log_escape(), or be logged with log_request(), which
  * escapes its free-text fields itself: no CR, LF or other control byte
@@ -41,11 +44,22 @@ char	*log_escape(char *buf, size_t size, const char *s, size_t len);
 char	*log_pqmsg(char *buf, size_t size, const char *msg);
 
 /*
- * The per-request line: endpoint, status, microseconds, delivery, reason.
- * method is escaped here; reason must be static text or log_escape()
- * output (its backslashes are kept; quotes and control bytes escaped).
+ * The per-request line.  Every string may be NULL (printed "-"); all but
+ * endpoint are escaped here.  duplicate: 1 repeat, 0 new, -1 no delivery.
  */
-void	log_request(const char *endpoint, const char *method, int http,
-	    long long usec, long long delivery, const char *reason);
+struct log_request {
+	const char	*endpoint;	/* "source/name" */
+	const char	*method;
+	const char	*client;	/* REMOTE_ADDR as the web server passes it */
+	const char	*request_id;	/* nginx $request_id, Apache UNIQUE_ID */
+	const char	*event;		/* Worksome event */
+	const char	*secret;	/* label of the secret that verified it */
+	const char	*reason;
+	int		 http;
+	int		 duplicate;
+	long long	 usec;
+	long long	 delivery;	/* 0: none */
+};
+void	log_request(const struct log_request *);
 
 #endif

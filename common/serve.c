@@ -379,6 +379,7 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 			}
 		k++;
 	}
+	req->event = event;
 	st = db_exec(&w->db, stmt, vals, &res, req->why, sizeof(req->why));
 	if (st != ST_OK)
 		return serve_fail(req, st, "database", NULL, NULL);
@@ -540,7 +541,7 @@ respond(struct request *req)
 	size_t blen;
 	int n, http = status_http(req->st);
 
-	if (req->st == ST_OK && req->reply != NULL) {
+	if (req->reply != NULL) {
 		body = req->reply;
 	} else {
 		o = json_object_new_object();
@@ -577,11 +578,12 @@ respond(struct request *req)
 		    w->cfg.retry_after);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
-	    "Content-Type: application/json\r\n"
+	    "Content-Type: %s\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "Content-Length: %zu\r\n"
 	    "%s\r\n",
-	    http, status_phrase(req->st), blen, extra);
+	    http, status_phrase(req->st), req->content_type != NULL ?
+	    req->content_type : "application/json", blen, extra);
 	io_write(req, head, (size_t)n);
 	io_write(req, body, blen);
 	json_object_put(o);
@@ -600,14 +602,17 @@ static void
 handle(struct worker *w, struct io *io)
 {
 	struct request req;
-	struct timespec t1;
+	struct timespec t1, rt;
+	struct log_request lr;
 	const char *uri, *q, *sn, *pi, *cl, *te;
+	time_t now;
 	char *path = NULL, why[640];
 	size_t n1, n2;
 	long long us;
 	int http;
 
 	memset(&req, 0, sizeof(req));
+	memset(&lr, 0, sizeof(lr));
 	req.w = w;
 	req.ep = w->ep;
 	req.io = io;
@@ -670,10 +675,37 @@ handle(struct worker *w, struct io *io)
 		snprintf(why, sizeof(why), "%s%s%s", req.reason ?
 		    req.reason : "", req.detail ? ": " : "",
 		    req.detail ? req.detail : "");
-	log_request(w->label, req.method, http, us, req.delivery, why);
+	lr.endpoint = w->label;
+	lr.method = req.method;
+	lr.client = serve_param(&req, "REMOTE_ADDR");
+	/* nginx: fastcgi_param REQUEST_ID $request_id; Apache: mod_unique_id. */
+	if ((lr.request_id = serve_param(&req, "REQUEST_ID")) == NULL)
+		lr.request_id = serve_param(&req, "UNIQUE_ID");
+	lr.event = req.event;
+	lr.secret = req.secret_label;
+	lr.reason = why;
+	lr.http = http;
+	lr.duplicate = req.delivery > 0 ? req.times_received > 1 : -1;
+	lr.usec = us;
+	lr.delivery = req.delivery;
+	log_request(&lr);
 	if (http >= 400 && http < 500)
 		rejects_add(&w->rejects, http, req.reason, req.field,
 		    time(NULL));
+	now = time(NULL);
+	metrics_request(&w->metrics, http, (double)us / 1e6, req.reason);
+	if (http == 200 && req.delivery > 0)
+		metrics_delivery(&w->metrics, req.event,
+		    req.times_received > 1, now);
+	if (http >= 200 && http < 300)
+		metrics_secret(&w->metrics, req.secret_label, now);
+	if (req.timestamp != NULL && req.signed_at.sec > 0) {
+		/* received - signed, as workhooks.recent_deliveries shows. */
+		clock_gettime(CLOCK_REALTIME, &rt);
+		metrics_skew(&w->metrics, (double)(rt.tv_sec -
+		    (time_t)req.signed_at.sec) + ((double)rt.tv_nsec / 1e9 -
+		    (double)req.signed_at.usec / 1e6), now);
+	}
 	request_free(&req);
 	free(path);
 }
@@ -701,6 +733,7 @@ worker_configure(struct worker *w)
 	db_set_timeouts(&w->rodb, w->cfg.statement_timeout, w->cfg.lock_timeout);
 	w->reader = w->cfg.suggestions_database != NULL ? &w->rodb : &w->db;
 	w->rejects.interval = w->cfg.reject_flush;
+	w->metrics.interval = w->cfg.reject_flush;
 	log_set_level(w->cfg.log_level);
 }
 
@@ -885,6 +918,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		serve_store_stmt(&w.store, "workhooks_store", ep->store);
 	rejects_init(&w.rejects, w.label, w.cfg.reject_flush);
 	worker_configure(&w);
+	metrics_init(&w.metrics, ep->name, ep->source, w.cfg.reject_flush);
 
 	if (FCGX_IsCGI()) {
 		/* One request; signals stay blocked and end nothing. */
@@ -921,10 +955,13 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			FCGX_Finish_r(&fr);
 			/* After the answer is out: never delays a response. */
 			rejects_flush(&w.rejects, &w.db, time(NULL), 0);
+			metrics_flush(&w.metrics, &w.db, time(NULL), 0);
 		}
 		FCGX_Free(&fr, 1);
 	}
 	rejects_flush(&w.rejects, &w.db, time(NULL), 1);
+	metrics_flush(&w.metrics, &w.db, time(NULL), 1);
+	metrics_free(&w.metrics);
 	db_close(&w.db);
 	db_close(&w.rodb);
 	free((char *)w.store.sql);

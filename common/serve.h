@@ -33,6 +33,7 @@
 #include "config.h"
 #include "db.h"
 #include "endpoint.h"
+#include "metrics.h"
 #include "rejects.h"
 #include "status.h"
 #include "valid.h"
@@ -45,6 +46,7 @@ struct worker {
 	struct db		 rodb;		/* suggestions_database, if set */
 	struct db		*reader;	/* &rodb if set, else &db */
 	struct rejects		 rejects;
+	struct metrics		 metrics;	/* GET /metrics counters */
 	const struct endpoint	*ep;
 	char			 label[96];	/* "source/name" for logs */
 	struct db_stmt		 store;		/* the endpoint's default store */
@@ -72,7 +74,9 @@ struct request {
 	const char		*field;		/* static: 400 naming the field */
 	const char		*detail;	/* static: 400 detail */
 	char			 why[512];	/* escaped log detail */
-	char			*reply;		/* owned: 200 body (JSON text) */
+	char			*reply;		/* owned: the body (JSON unless content_type) */
+	const char		*content_type;	/* static; NULL: application/json */
+	const char		*event;		/* borrowed: the stored event, or NULL */
 	long long		 delivery;
 	long long		 times_received;
 	/* Private to serve.c. */
@@ -93,7 +97,10 @@ const char	*serve_param(struct request *, const char *name);
 enum status	serve_fail(struct request *, enum status st, const char *reason,
 		    const char *field, const char *detail);
 
-/* Take ownership of a 200 body (JSON text made with malloc). */
+/*
+ * Take ownership of the body (text made with malloc): the answer's body
+ * whatever the status, so a handler may fail with a body of its own.
+ */
 void		serve_reply(struct request *, char *json);
 
 /*

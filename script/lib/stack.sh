@@ -31,7 +31,8 @@
 # Every endpoint binary the project has or will have, in cgi-bin/.
 WH_ENDPOINTS="updatedge-test updatedge-test-auth updatedge-contact-new
 updatedge-contact-suggestions updatedge-timeline-changed
-updatedge-offer-response updatedge-offer-event-deleted worksome healthz"
+updatedge-offer-response updatedge-offer-event-deleted worksome healthz
+metrics"
 
 wh_note() { printf 'workhooks: %s\n' "$*" >&2; }
 wh_die() { printf 'workhooks: error: %s\n' "$*" >&2; exit 1; }
@@ -313,6 +314,7 @@ wh_write_config() {
 			worksome_secret.dev = $ws
 			updatedge_replay_window = 300
 			body_limit = 1048576
+			pool_dir = $WH_RUN
 			$extra
 		EOF
 	)

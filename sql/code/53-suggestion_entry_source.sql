@@ -24,3 +24,5 @@ CREATE OR REPLACE VIEW workhooks.suggestion_entry_source AS
 		JOIN workhooks.person AS p ON p.id = r.person_id
 		GROUP BY r.hirer_email_key, p.id
 	) AS a;
+COMMENT ON VIEW workhooks.suggestion_entry_source IS
+	'What workhooks.suggestion_entry must hold: one row per (hirer, person) with the latest last-worked date and the rendered answer object; suggestion_entry_rebuild() compares against it.';

@@ -6,3 +6,5 @@ CREATE OR REPLACE VIEW workhooks.delivery_json AS
 	       times_received, subject, secret_label,
 	       CASE WHEN body <> '' THEN body::jsonb END AS payload
 	FROM workhooks.delivery;
+COMMENT ON VIEW workhooks.delivery_json IS
+	'Every stored delivery with its body parsed as jsonb on read; without the authentication headers.';

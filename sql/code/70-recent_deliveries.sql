@@ -6,3 +6,5 @@ CREATE OR REPLACE VIEW workhooks.recent_deliveries AS
 	FROM workhooks.delivery
 	ORDER BY id DESC
 	LIMIT 100;
+COMMENT ON VIEW workhooks.recent_deliveries IS
+	'The last 100 deliveries (newest first), with the clock skew of updatedges Timestamp and the start of the body.';

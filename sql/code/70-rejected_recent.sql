@@ -3,3 +3,5 @@ CREATE OR REPLACE VIEW workhooks.rejected_recent AS
 	FROM workhooks.rejected
 	WHERE hour > now() - interval '7 days'
 	ORDER BY hour DESC, count DESC;
+COMMENT ON VIEW workhooks.rejected_recent IS
+	'Refused requests per hour, endpoint, status, reason and field, last 7 days (index rejected_hour).';

@@ -23,3 +23,5 @@ CREATE OR REPLACE VIEW workhooks.suggestion_source AS
 	       wr.owner_email_key, NULL::smallint, NULL::text, wr.last_worked
 	FROM workhooks.worksome_relationship wr
 	LEFT JOIN workhooks.person p ON lower(p.email) = wr.worker_email_key;
+COMMENT ON VIEW workhooks.suggestion_source IS
+	'Every (hirer email, person) pair contact suggestions may answer: the organisations relationships and the Worksome hires, for the general query.';

@@ -4,7 +4,8 @@
 -- default), then given to exactly the role that calls it:
 --   workhooks_writer	the store entry points (one per endpoint or event),
 --			wake() after a store, count_rejected() for refused
---			requests, contact_suggestions();
+--			requests, count_metrics() and metrics_sample() for
+--			GET /metrics, contact_suggestions();
 --   workhooks_reader	nothing: it reads tables and views only.
 -- The helpers (record_delivery, worksome_*, suggestion_*) and the trigger
 -- functions run inside those, as their owner, or as whoever writes the
@@ -16,7 +17,8 @@ GRANT EXECUTE ON FUNCTION
 	workhooks.store_offer_event_deleted, workhooks.store_contact_new,
 	workhooks.store_worksome_hire, workhooks.store_worksome_trusted_contact,
 	workhooks.store_worksome_raw,
-	workhooks.wake, workhooks.count_rejected, workhooks.contact_suggestions
+	workhooks.wake, workhooks.count_rejected, workhooks.contact_suggestions,
+	workhooks.count_metrics, workhooks.metrics_sample
 	TO workhooks_writer;
 
 -- The views, for people at psql (tables: sql/001_baseline.sql).  None

@@ -25,7 +25,7 @@ _t_check $? "migrate on a fresh database" || diag "$(cat "$_t_tmp/once.log")"
 "$WH_ROOT/script/migrate" "$(wh_conninfo "wh_schema_twice_$$")" 2>"$_t_tmp/twice.log" &&
 	"$WH_ROOT/script/migrate" "$(wh_conninfo "wh_schema_twice_$$")" 2>>"$_t_tmp/twice.log"
 _t_check $? "migrate twice on another" || diag "$(cat "$_t_tmp/twice.log")"
-like "$(tail -n 2 "$_t_tmp/twice.log" | tr '\n' ' ')" 'code applied .*0 applied, 1 already present' \
+like "$(tail -n 2 "$_t_tmp/twice.log" | tr '\n' ' ')" "code applied .*0 applied, $(ls "$WH_ROOT"/sql/[0-9]*.sql | wc -l) already present" \
 	"the second run applies no migration and the code again"
 
 dump() {
@@ -79,8 +79,8 @@ is "$(execs wh_schema_nobody)" "" "a role in neither group executes no workhooks
 is "$(execs workhooks_reader)" "" "workhooks_reader executes no function"
 is "$(execs workhooks_ro)" "" "workhooks_ro (a reader login) executes no function"
 is "$(execs workhooks_writer)" \
-	"contact_suggestions count_rejected store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_worksome_hire store_worksome_raw store_worksome_trusted_contact wake" \
-	"workhooks_writer executes exactly the store entry points, wake, count_rejected and contact_suggestions"
+	"contact_suggestions count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_worksome_hire store_worksome_raw store_worksome_trusted_contact wake" \
+	"workhooks_writer executes exactly the store entry points, wake, count_rejected, count_metrics, metrics_sample and contact_suggestions"
 like "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
 	"SELECT workhooks.record_delivery('updatedge', 'events/timelineChanged', NULL, '{}', sha256(''), NULL, NULL, NULL, NULL, NULL)" 2>&1)" \
 	'permission denied' "the endpoints' role cannot call record_delivery (a delivery never derived)"
@@ -97,9 +97,12 @@ is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	"schema_migration" "workhooks_writer reads only schema_migration and writes no table directly"
 
 # The reader reads every table and view but delivery, and every column of
-# delivery but the two authentication headers (README "Roles").
+# delivery but the two authentication headers (README "Roles").  The
+# inbox's monthly partitions (sql/003_retention.sql) are read through
+# delivery only: a grant on one would show the headers.
 is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+	  AND NOT c.relispartition
 	  AND NOT has_table_privilege('workhooks_reader', c.oid, 'SELECT')")" "delivery" \
 	"workhooks_reader may SELECT every table and view except delivery as a whole"
 is "$(sql "SELECT string_agg(a.attname, ' ' ORDER BY a.attnum) FROM pg_attribute a
