@@ -64,6 +64,11 @@ enum status	db_connect(struct db *, char *why, size_t size);
  */
 enum status	db_connect_nowait(struct db *, long wait_ms, char *why,
 		    size_t size);
+/*
+ * How long the after-the-answer flushes (reject counters, metrics) wait
+ * for a connection: a local server connects in milliseconds.
+ */
+#define DB_FLUSH_CONNECT_MS	200
 
 /*
  * Execute stmt with text parameters vals (NULL entries are SQL NULL).

@@ -72,6 +72,8 @@ struct metrics {
 	long			 interval;	/* seconds; 0: every request */
 	struct db_stmt		 stmt;
 	int			 failing;	/* last flush failed: log once */
+	long			 backoff;	/* seconds after a failed connect */
+	time_t			 retry_at;	/* no connect attempt before */
 };
 
 void	metrics_init(struct metrics *, const char *endpoint, const char *source,

@@ -7,9 +7,6 @@
 #include "log.h"
 #include "rejects.h"
 
-/* How long a flush may wait for a connection to the write database. */
-#define REJECTS_CONNECT_MS	200
-
 void
 rejects_init(struct rejects *rj, const char *endpoint, long interval)
 {
@@ -74,10 +71,10 @@ rejects_flush(struct rejects *rj, struct db *db, time_t now, int force)
 	rj->last = now;
 	/*
 	 * A local server connects in milliseconds; one that does not answer
-	 * within REJECTS_CONNECT_MS is tried again later (backing off), never
+	 * within DB_FLUSH_CONNECT_MS is tried again later (backing off), never
 	 * waited for.
 	 */
-	if (!force && db_connect_nowait(db, REJECTS_CONNECT_MS, why,
+	if (!force && db_connect_nowait(db, DB_FLUSH_CONNECT_MS, why,
 	    sizeof(why)) != ST_OK) {
 		rj->backoff = rj->backoff == 0 ? 1 : rj->backoff * 2;
 		if (rj->backoff > 60)

@@ -319,8 +319,8 @@ sleep 0.5
 bad=0
 for f in "$WH_LOG"/*.log; do
 	tail -c +"$((${log_start[$f]:-0} + 1))" "$f" >"$T/new.log"
-	if grep -avE '^[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: |^multiwatch|^spawn-fcgi|^$' "$T/new.log" | head -n 3 | grep -q .; then
-		diag "${f##*/}: $(grep -avE '^[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: |^multiwatch|^spawn-fcgi|^$' "$T/new.log" | head -n 3)"
+	if grep -avE '^(<[0-7]>)?[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: |^multiwatch|^spawn-fcgi|^$' "$T/new.log" | head -n 3 | grep -q .; then
+		diag "${f##*/}: $(grep -avE '^(<[0-7]>)?[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: |^multiwatch|^spawn-fcgi|^$' "$T/new.log" | head -n 3)"
 		bad=1
 	fi
 	if LC_ALL=C grep -aqP '[\x00-\x08\x0b-\x1f\x7f]' "$T/new.log"; then
@@ -330,7 +330,7 @@ for f in "$WH_LOG"/*.log; do
 done
 is "$bad" 0 "every worker log line written by these requests is one escaped line"
 if grep -aq 'FAKE' "$WH_LOG"/*.log; then
-	grep -ah 'FAKE' "$WH_LOG"/*.log | grep -avqE '^[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: '
+	grep -ah 'FAKE' "$WH_LOG"/*.log | grep -avqE '^(<[0-7]>)?[0-9T:.Z+-]+ [^ ]+\[[0-9]+\] [a-z]+: '
 	is "$?" 1 "the injected 'FAKE:' text never starts a log line"
 else
 	ok "the injected 'FAKE:' text never starts a log line (not logged at all)"

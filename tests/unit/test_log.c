@@ -349,6 +349,7 @@ test_rejects(void)
 static void
 test_request_line(void)
 {
+	struct log_request r;
 	char why[256], line[1024];
 	FILE *f;
 	int fd, saved;
@@ -361,8 +362,18 @@ test_request_line(void)
 	saved = dup(2);
 	fd = fileno(f);
 	dup2(fd, 2);
-	log_request("updatedge/x", "POST\r\n", 500, 12, 0, why);
-	log_request("updatedge/x", "GET", 400, 12, 0, "raw \"quote\"\x01");
+	memset(&r, 0, sizeof(r));
+	r.endpoint = "updatedge/x";
+	r.method = "POST\r\n";
+	r.http = 500;
+	r.usec = 12;
+	r.duplicate = -1;
+	r.reason = why;
+	log_request(&r);
+	r.method = "GET";
+	r.http = 400;
+	r.reason = "raw \"quote\"\x01";
+	log_request(&r);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
