@@ -3,8 +3,11 @@
 //
 // tests/bench/run starts it behind the benchmark's nginx with:
 //   BENCH_PEER_SOCKET   unix socket to listen on (nginx proxies to it)
-//   BENCH_PEER_WORKERS  processes (node:cluster), as many as workhooks has
-//                       per endpoint; each holds one database connection
+//   BENCH_PEER_WORKERS  processes (node:cluster); one per core is how Node
+//                       is deployed (each process serves many requests at
+//                       once)
+//   BENCH_PEER_POOL     database connections per process (pg.Pool max):
+//                       processes x pool = workhooks' workers per endpoint
 //   PGHOST PGPORT PGDATABASE PGUSER   libpq-style variables, read by pg
 'use strict';
 
@@ -29,7 +32,7 @@ if (cluster.isPrimary) {
 } else {
 	const express = require('express');
 	const { Pool } = require('pg');
-	const pool = new Pool({ max: 1 });
+	const pool = new Pool({ max: Number(process.env.BENCH_PEER_POOL || 1) });
 	const app = express();
 
 	app.disable('x-powered-by');
