@@ -12,10 +12,6 @@
 --                   script:
 --                   WRKRESULT requests=.. ok=.. bad=.. ... p50_us=.. p99_us=..
 --
--- BENCH_MAX_REQUESTS (optional): each thread stops after its share of that
--- many answers, so a run can be "N requests" rather than "S seconds"
--- (the memory probe: tests/bench/run --memory).
---
 -- wrk runs setup() and done() in its main Lua state and init(), request()
 -- and response() in one state per thread, so counters are thread globals
 -- read back with thread:get().
@@ -31,21 +27,10 @@ arrays = 0
 empty = 0
 wrapped = 0
 
-local limit = nil
-
 function setup(thread)
 	table.insert(threads, thread)
 	thread:set("tid", #threads)
 end
-
-local function limit_init()
-	local max = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "")
-	local n = tonumber(os.getenv("BENCH_THREADS") or "1")
-	if max ~= nil and max > 0 then
-		limit = math.ceil(max / n)
-	end
-end
-limit_init()
 
 function response(status, headers, body)
 	if status >= 200 and status < 300 then
@@ -60,9 +45,6 @@ function response(status, headers, body)
 		end
 	else
 		bad = bad + 1
-	end
-	if limit ~= nil and ok + bad >= limit then
-		wrk.thread:stop()
 	end
 end
 
