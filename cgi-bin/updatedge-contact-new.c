@@ -2,7 +2,7 @@
  * GET /contact/new/{workerId} — a worker added a contact at the
  * organisation (protocol §2.2).  No body: the worker id in the path is the
  * identity of the delivery (protocol §1, last paragraph), so
- * workhooks.store_contact_new (sql/002) keeps one delivery per worker and
+ * workhooks.store_contact_new (sql/code/33-store_contact_new.sql) keeps one delivery per worker and
  * counts every call, in the delivery's times_received and in
  * workhooks.worker_contact.times_added.
  */

@@ -1,7 +1,8 @@
 /*
  * POST /contact-suggestions (also GET with a body) — a hirer in the
  * updatedge portal searches for people to invite (protocol §2.2, §2.4).  The
- * answer is a JSON array made by workhooks.contact_suggestions (sql/002)
+ * answer is a JSON array made by workhooks.contact_suggestions
+ * (sql/code/80-contact_suggestions.sql)
  * in one query on the read connection (suggestions_database, which may be
  * a hot standby).  A query, not an event: nothing is stored.
  */

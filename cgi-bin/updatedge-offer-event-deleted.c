@@ -1,7 +1,8 @@
 /*
  * POST /offer/eventDeleted — a worker deleted an event that an offer had
  * put on the timeline (protocol §2.2, §2.3).  Stored by
- * workhooks.store_offer_event_deleted (sql/002): the delivery and one
+ * workhooks.store_offer_event_deleted
+ * (sql/code/32-store_offer_event_deleted.sql), with the validated values: the delivery and one
  * workhooks.offer_event_deleted row; a repeated body is counted only.
  */
 #include "serve.h"

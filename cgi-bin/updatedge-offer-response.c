@@ -1,7 +1,8 @@
 /*
  * POST /offer/response — a worker applied for ("accepted") or rejected an
  * offer (protocol §2.2, §2.3).  Stored by workhooks.store_offer_response
- * (sql/002): the delivery and one workhooks.offer_response row; a repeat
+ * (sql/code/31-store_offer_response.sql), with the validated offerId,
+ * workerId and response: the delivery and one workhooks.offer_response row; a repeat
  * of the same body is counted and makes that answer the current one again
  * (view workhooks.offer_response_current).
  */

@@ -1,6 +1,9 @@
 /*
  * POST /events/timelineChanged — a worker's timeline changed (protocol §2.2,
- * §2.3).  Stored by workhooks.store_timeline_changed (sql/002): the
+ * §2.3).  Stored by workhooks.store_timeline_changed
+ * (sql/code/30-store_timeline_changed.sql), which receives the validated
+ * values of the field table below in its order (date-times in UTC to the
+ * microsecond, as checked): the
  * delivery and one workhooks.timeline_change row, in one transaction; a
  * repeated body is counted, not stored twice.
  */

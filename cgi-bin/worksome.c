@@ -9,8 +9,10 @@
  * own field table and check (a file in cgi-bin/worksome-events/), then its SQL store
  * function, which records the delivery and derives the hire, worker,
  * trusted-contact, custom-field and job-owner rows in one transaction
- * (sql/003_worksome.sql).  An event not in the table is stored as the
- * delivery only and answered 200: Worksome adds events over time.
+ * (sql/code/4*-store_worksome_*.sql), with the event's validated values
+ * as parameters.  An event not in the table is stored as the delivery
+ * only, whatever the length of its name, and answered 200: Worksome adds
+ * events over time.
  *
  * Deliveries are deduplicated on the raw body; a repeat is 200 and
  * counted.  Worksome does not order its deliveries, so every version of a
@@ -81,7 +83,9 @@ route(struct request *req)
 		if (ev->check != NULL && (st = ev->check(req)) != ST_OK)
 			return st;
 	}
-	return serve_store(req, stmt, name, NULL);
+	/* The event's validated values follow the delivery (serve.h). */
+	return serve_store_with(req, stmt, name, NULL,
+	    ev != NULL ? ev->fields : NULL);
 }
 
 static const struct endpoint ep = {

@@ -74,6 +74,7 @@ db_status(const PGresult *res)
 	    strcmp(state, "40001") == 0 ||	/* serialization failure */
 	    strcmp(state, "40P01") == 0 ||	/* deadlock */
 	    strcmp(state, "55P03") == 0 ||	/* lock not available */
+	    strcmp(state, "54000") == 0 ||	/* e.g. notification queue full */
 	    strcmp(state, "25006") == 0 ||	/* read-only: failover */
 	    strcmp(state, "3D000") == 0 ||	/* database missing */
 	    strcmp(state, "42P01") == 0 ||	/* relation missing: not migrated */

@@ -40,9 +40,10 @@ struct endpoint {
 	/* Cross-field rules after the table; NULL if none. */
 	enum status		(*check)(struct request *);
 	/*
-	 * Store: the SQL function called with the delivery parameters
-	 * (serve.h, serve_store()), prepared once per connection as
-	 * w->store.  When handler is NULL it is called for every valid
+	 * Store: the SQL function called with the delivery parameters and
+	 * then the validated values of fields, one per row in the table's
+	 * order (serve.h, serve_store_with()), prepared once per connection
+	 * as w->store.  When handler is NULL it is called for every valid
 	 * request; a handler may call serve_store(req, &req->w->store, ...)
 	 * itself (e.g. with a subject taken from the path).
 	 */

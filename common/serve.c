@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <openssl/evp.h>
 
 #include "auth.h"
 #include "json.h"
@@ -89,52 +90,194 @@ serve_reply(struct request *req, char *json)
 	req->reply = json;
 }
 
+/*
+ * The store statement is made on first use (serve_store_with()), when the
+ * number of field parameters is known; until then sql holds the function
+ * name and nparams is -1.
+ */
 void
 serve_store_stmt(struct db_stmt *stmt, const char *name, const char *fn)
 {
 	char *sql;
 
-	if (asprintf(&sql, "SELECT delivery_id, times_received FROM %s("
-	    "$1, $2, $3, $4, $5, $6, $7::timestamptz, $8)", fn) < 0) {
+	if ((sql = strdup(fn)) == NULL) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
 	}
 	stmt->name = name;
 	stmt->sql = sql;
-	stmt->nparams = 8;
+	stmt->nparams = -1;
 	stmt->gen = 0;
+}
+
+static int
+store_stmt_build(struct db_stmt *stmt, int nfields)
+{
+	char *sql, *p;
+	size_t size;
+	int i, n;
+
+	size = strlen(stmt->sql) + 80 + (size_t)(SERVE_STORE_NPARAMS + nfields) * 6;
+	if ((sql = malloc(size)) == NULL)
+		return 0;
+	n = snprintf(sql, size, "SELECT delivery_id, times_received FROM %s(",
+	    stmt->sql);
+	p = sql + n;
+	for (i = 1; i <= SERVE_STORE_NPARAMS + nfields; i++) {
+		n = snprintf(p, size - (size_t)(p - sql), "%s$%d",
+		    i > 1 ? ", " : "", i);
+		p += n;
+	}
+	snprintf(p, size - (size_t)(p - sql), ")");
+	free((char *)stmt->sql);
+	stmt->sql = sql;
+	stmt->nparams = SERVE_STORE_NPARAMS + nfields;
+	return 1;
+}
+
+/* A date-time as PostgreSQL reads it under any setting: UTC, to the µs. */
+static void
+format_utc(char *buf, size_t size, const struct wtime *t)
+{
+	struct tm tm;
+	time_t sec = (time_t)t->sec;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	/* strftime, then the microseconds: no truncation warning. */
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%06uZ", (unsigned)t->usec % 1000000u);
+}
+
+/* "\x" and the hex SHA-256 of the body: bytea input. */
+static int
+body_sha256(const struct request *req, char out[2 + 64 + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!EVP_Digest(req->body != NULL ? req->body : "", req->len, md, &n,
+	    EVP_sha256(), NULL) || n != 32)
+		return 0;
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < n; i++) {
+		out[2 + 2 * i] = hex[md[i] >> 4];
+		out[3 + 2 * i] = hex[md[i] & 0x0f];
+	}
+	out[2 + 2 * n] = '\0';
+	return 1;
+}
+
+/*
+ * Wake LISTEN workhooks for a committed delivery: its own statement and
+ * transaction (workhooks.wake(), sql/code/21-wake.sql), after the store's
+ * commit, so that no commit waits behind another's notification.  The
+ * delivery is committed whatever happens here: a failure (a full
+ * notification queue, 54000; a lost connection) is logged and the answer
+ * stays 200.
+ */
+static void
+store_wake(struct request *req)
+{
+	struct worker *w = req->w;
+	PGresult *res = NULL;
+	char id[32], why[512];
+	const char *vals[1];
+
+	if (w->wake.name == NULL) {
+		w->wake.name = "workhooks_wake";
+		w->wake.sql = "SELECT workhooks.wake($1)";
+		w->wake.nparams = 1;
+	}
+	snprintf(id, sizeof(id), "%lld", req->delivery);
+	vals[0] = id;
+	why[0] = '\0';
+	if (db_exec(&w->db, &w->wake, vals, &res, why, sizeof(why)) != ST_OK) {
+		log_warn("%s: delivery %lld committed, its wake-up failed: %s",
+		    w->label, req->delivery, why);
+		return;
+	}
+	PQclear(res);
 }
 
 enum status
 serve_store(struct request *req, struct db_stmt *stmt, const char *event,
     const char *subject)
 {
-	struct worker *w = req->w;
-	const char *vals[8];
-	char at[64], *reply, *end;
-	PGresult *res = NULL;
-	size_t n;
-	enum status st;
-	struct tm tm;
-	time_t sec;
+	return serve_store_with(req, stmt, event, subject, req->ep->fields);
+}
 
-	at[0] = '\0';
-	if (req->timestamp != NULL) {
-		sec = (time_t)req->signed_at.sec;
-		gmtime_r(&sec, &tm);
-		/* strftime, then the microseconds: no truncation warning. */
-		n = strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(at + n, sizeof(at) - n, ".%06uZ",
-		    (unsigned)req->signed_at.usec % 1000000u);
+enum status
+serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
+    const char *subject, const struct field *fields)
+{
+	struct worker *w = req->w;
+	const char *vals[SERVE_STORE_NPARAMS + VALID_MAX_FIELDS];
+	char at[64], sha[2 + 64 + 1], *reply, *end;
+	char times[VALID_MAX_FIELDS][64];
+	const struct value *v;
+	PGresult *res = NULL;
+	enum status st;
+	int i, nf = 0;
+
+	if (fields != NULL)
+		while (fields[nf].key != NULL && nf < VALID_MAX_FIELDS)
+			nf++;
+	if (stmt->nparams < 0 && !store_stmt_build(stmt, nf))
+		return serve_fail(req, ST_INTERNAL, "out of memory", NULL, NULL);
+	if (stmt->nparams != SERVE_STORE_NPARAMS + nf) {
+		snprintf(req->why, sizeof(req->why),
+		    "store statement %s made for another field table", stmt->name);
+		return serve_fail(req, ST_INTERNAL, "store", NULL, NULL);
 	}
+	if (!body_sha256(req, sha))
+		return serve_fail(req, ST_INTERNAL, "sha256", NULL, NULL);
+	at[0] = '\0';
+	if (req->timestamp != NULL)
+		format_utc(at, sizeof(at), &req->signed_at);
 	vals[0] = w->ep->name;
 	vals[1] = event;
 	vals[2] = req->body != NULL ? req->body : "";
-	vals[3] = req->signature;
-	vals[4] = req->secret_label;
-	vals[5] = req->timestamp;
-	vals[6] = req->timestamp != NULL ? at : NULL;
-	vals[7] = subject;
+	vals[3] = sha;
+	vals[4] = req->signature;
+	vals[5] = req->secret_label;
+	vals[6] = req->timestamp;
+	vals[7] = req->timestamp != NULL ? at : NULL;
+	vals[8] = subject;
+	/* The validated values, one per row of the field table. */
+	for (i = 0; i < nf; i++) {
+		v = &req->vals[i];
+		if (!v->present || v->json == NULL) {
+			vals[SERVE_STORE_NPARAMS + i] = NULL;
+			continue;
+		}
+		switch (fields[i].type) {
+		case FT_DATETIME:
+			format_utc(times[i], sizeof(times[i]), &v->t);
+			vals[SERVE_STORE_NPARAMS + i] = times[i];
+			break;
+		case FT_STRING:
+		case FT_ID:
+		case FT_DATE:
+		case FT_ENUM:
+		case FT_EMAIL:
+			vals[SERVE_STORE_NPARAMS + i] = v->s;
+			break;
+		case FT_NUMSTR:
+			/* A numeric string as sent, or the number's own text. */
+			vals[SERVE_STORE_NPARAMS + i] = json_object_is_type(v->json,
+			    json_type_string) ? v->s : json_object_to_json_string_ext(
+			    v->json, JSON_C_TO_STRING_PLAIN);
+			break;
+		default:	/* objects, arrays, any: JSON text for jsonb */
+			vals[SERVE_STORE_NPARAMS + i] = json_object_to_json_string_ext(
+			    v->json, JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE);
+			break;
+		}
+	}
 	st = db_exec(&w->db, stmt, vals, &res, req->why, sizeof(req->why));
 	if (st != ST_OK)
 		return serve_fail(req, st, "database", NULL, NULL);
@@ -146,6 +289,7 @@ serve_store(struct request *req, struct db_stmt *stmt, const char *event,
 	req->delivery = strtoll(PQgetvalue(res, 0, 0), &end, 10);
 	req->times_received = strtoll(PQgetvalue(res, 0, 1), &end, 10);
 	PQclear(res);
+	store_wake(req);
 	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
 	    "\"duplicate\":%s}", req->delivery,
 	    req->times_received > 1 ? "true" : "false") < 0)

@@ -42,6 +42,7 @@ struct worker {
 	const struct endpoint	*ep;
 	char			 label[96];	/* "source/name" for logs */
 	struct db_stmt		 store;		/* the endpoint's default store */
+	struct db_stmt		 wake;		/* workhooks.wake(), made at first use */
 	void			*data;		/* handler's own per-process state */
 };
 
@@ -90,24 +91,40 @@ enum status	serve_fail(struct request *, enum status st, const char *reason,
 void		serve_reply(struct request *, char *json);
 
 /*
- * Make stmt call the store function fn (schema-qualified, static string)
- * with the delivery parameters below; name is the prepared name.
+ * Make stmt call the store function fn (schema-qualified, static string);
+ * name is the prepared name.  The statement's text is made at its first
+ * serve_store*(), from the field table it is used with (always the same).
  */
 void		serve_store_stmt(struct db_stmt *stmt, const char *name,
 		    const char *fn);
 
 /*
- * The default store: call the SQL function fn (schema-qualified) with the
- * delivery parameters, in this order:
- *   $1 endpoint text, $2 event text, $3 body text, $4 signature text,
- *   $5 secret_label text, $6 signed_timestamp text, $7 signed_at
- *   timestamptz, $8 subject text
- * It must return one row (delivery_id bigint, times_received bigint), and
- * do the delivery and what derives from it in one transaction.
- * stmt is prepared once per connection.  event and subject may be NULL.
+ * The store: call the SQL function fn with the delivery parameters,
+ *   $1 endpoint text, $2 event text, $3 body text (raw, as received),
+ *   $4 body_sha256 bytea (of those bytes), $5 signature text,
+ *   $6 secret_label text, $7 signed_timestamp text (as received),
+ *   $8 signed_at timestamptz, $9 subject text,
+ * then one parameter per row of fields (the table the request was
+ * validated with, its values in req->vals), in the table's order, NULL
+ * when absent: strings, ids, enums, emails and dates as their text;
+ * date-times in UTC to the microsecond, exactly the validated value;
+ * numbers as sent; objects, arrays and any-values as JSON text (jsonb).
+ * The body is never parsed again in SQL.  It must return one row
+ * (delivery_id bigint, times_received bigint), and do the delivery and
+ * what derives from it in one transaction, deriving rows only for a new
+ * delivery (sql/code/30-store_timeline_changed.sql).  stmt is prepared
+ * once per connection.  event and subject may be NULL.
+ * After the commit, workhooks.wake(delivery) notifies LISTEN workhooks in
+ * a transaction of its own; its failure is logged, the answer stays 200.
  * On ST_OK the request's delivery and times_received are set and a reply
  * {"status":"ok","delivery":N,"duplicate":bool} is made.
  */
+enum status	serve_store_with(struct request *, struct db_stmt *stmt,
+		    const char *event, const char *subject,
+		    const struct field *fields);
+#define SERVE_STORE_NPARAMS	9
+
+/* serve_store_with() with the endpoint's own field table. */
 enum status	serve_store(struct request *, struct db_stmt *stmt,
 		    const char *event, const char *subject);
 

@@ -7,7 +7,8 @@
  * (dotted paths from the body's root, object rows before their members;
  * a shared table plus the event's own rows),
  * an optional cross-field check, and the SQL function that stores it
- * (called with serve_store()'s delivery parameters, sql/003).
+ * (called by serve_store_with() with the delivery parameters and the
+ * values of the event's field table, in its order; sql/code/4*.sql).
  *
  * Adding an event = a new file with its descriptor, a declaration below,
  * a row in worksome.c and a source in Makefile.am.
@@ -31,7 +32,7 @@ struct ws_event {
 	const struct field	*extra;
 	/* Cross-field rules on fields' values; NULL if none. */
 	enum status		(*check)(struct request *);
-	/* SQL store function, schema-qualified (sql/003_worksome.sql). */
+	/* SQL store function, schema-qualified (sql/code/4*.sql). */
 	const char		*store;
 };
 

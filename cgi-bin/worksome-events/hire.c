@@ -2,13 +2,15 @@
  * hire — what the five hire events share (protocol §3.2): contractAccepted,
  * hireUpdated, hireEnded, hireCancelled, hireTerminated all carry data.
  * contract, data.worker and data.trustedContact, stored by
- * workhooks.store_worksome_hire (sql/003).
+ * workhooks.store_worksome_hire (sql/code/43-store_worksome_hire.sql),
+ * which receives the values of ws_hire_fields below, in its order (the
+ * objects as jsonb for their text members; serve.h).
  *
  * Tolerance (protocol §3.2: "a missing or null optional field must not fail
  * the delivery"): only the three objects are required, and, since a hire
  * needs a key, contract.hireId or contract.id.  Everything else is
- * optional; what is checked is what the store function casts (dates,
- * workerAcceptedAt, rate) or keys rows on (ids), so that a value that
+ * optional; what is checked is what the store function receives typed
+ * (dates, workerAcceptedAt, rate) or keys rows on (ids), so that a value that
  * would make the SQL fail is a 400 naming the field, never a 500 that
  * Worksome would retry for hours.  Text fields are read with ->> and are
  * not type-checked: a number where a string is documented is kept as its
@@ -21,7 +23,7 @@
 enum {
 	H_CONTRACT, H_WORKER, H_TRUSTED,
 	H_HIRE_ID, H_CONTRACT_ID, H_START, H_END, H_ACCEPTED, H_RATE,
-	H_OWNERS, H_CUSTOM, H_WORKER_ID, H_TRUSTED_ID,
+	H_OWNERS, H_CUSTOM, H_WORKER_ID, H_TRUSTED_ID, H_CANCEL, H_TERMINATED,
 };
 
 /* Object rows first: a member's row only sees an object (valid.h). */
@@ -47,6 +49,9 @@ const struct field ws_hire_fields[] = {
 	[H_CUSTOM] = { .key = "data.customFieldValues", .type = FT_LIST },
 	[H_WORKER_ID] = { .key = "data.worker.id", .type = FT_ID },
 	[H_TRUSTED_ID] = { .key = "data.trustedContact.id", .type = FT_ID },
+	/* hireCancelled, hireTerminated: kept as whatever JSON arrives. */
+	[H_CANCEL] = { .key = "data.cancelReason", .type = FT_ANY },
+	[H_TERMINATED] = { .key = "data.terminatedReason", .type = FT_ANY },
 	{ .key = NULL }
 };
 

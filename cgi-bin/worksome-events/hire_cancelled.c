@@ -5,15 +5,9 @@
  */
 #include "events.h"
 
-static const struct field extra[] = {
-	{ .key = "data.cancelReason", .type = FT_ANY },
-	{ .key = NULL }
-};
-
 const struct ws_event ws_hire_cancelled = {
 	.name = "hireCancelled",
 	.fields = ws_hire_fields,
-	.extra = extra,
 	.check = ws_hire_check,
 	.store = WS_STORE_HIRE,
 };

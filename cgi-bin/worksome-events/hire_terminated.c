@@ -5,15 +5,9 @@
  */
 #include "events.h"
 
-static const struct field extra[] = {
-	{ .key = "data.terminatedReason", .type = FT_ANY },
-	{ .key = NULL }
-};
-
 const struct ws_event ws_hire_terminated = {
 	.name = "hireTerminated",
 	.fields = ws_hire_fields,
-	.extra = extra,
 	.check = ws_hire_check,
 	.store = WS_STORE_HIRE,
 };

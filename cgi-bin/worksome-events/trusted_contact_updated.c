@@ -2,7 +2,9 @@
  * trustedContactUpdated — a worker's trusted-contact link with the
  * organisation's account changed (protocol §3.2): data holds trustedContact
  * and worker, both required.  Stored by
- * workhooks.store_worksome_trusted_contact (sql/003): the current worker
+ * workhooks.store_worksome_trusted_contact
+ * (sql/code/44-store_worksome_trusted_contact.sql), with the values of the
+ * table below in its order: the current worker
  * and trusted contact, when this delivery is the latest for them.
  */
 #include "events.h"

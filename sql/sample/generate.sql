@@ -22,11 +22,9 @@
 --
 -- Takes about three minutes on 2 cores; the time is printed at the end.
 --
--- sql/004's triggers are disabled for the load: each relationship's copy
--- of its person's fields is written by the same INSERT (the row trigger
--- would look the person up 5,000,000 times), and the contact-suggestion
--- entries are made once at the end (suggestion_entry_rebuild()) instead of
--- by the statement trigger.
+-- The suggestion triggers (sql/code/6*) are disabled for the load: the
+-- contact-suggestion entries are made once at the end
+-- (suggestion_entry_rebuild()) instead of by the statement trigger.
 
 \set ON_ERROR_STOP 1
 \if :{?people}
@@ -64,7 +62,7 @@ TRUNCATE workhooks.relationship, workhooks.person RESTART IDENTITY;
 -- Loading without the relationship indexes and foreign key, then building
 -- them once, is several times faster than maintaining them row by row.
 -- Their definitions are read from the catalog, so this file does not
--- repeat (or drift from) the migrations.  The user triggers (sql/004's)
+-- repeat (or drift from) the migrations.  The user triggers (sql/code/6*)
 -- are disabled for the load and enabled again; this file does what they
 -- would.
 CREATE TEMPORARY TABLE bench_ddl ON COMMIT DROP AS
@@ -126,14 +124,6 @@ JOIN bench_first f ON f.n = (i * 7) % 48
 JOIN bench_last l ON l.n = (i / 48 + i * 13) % 48;
 SELECT setval(pg_get_serial_sequence('workhooks.person', 'id'), :people) \g /dev/null
 
--- What relationship_person_copy (sql/004) copies from each person.
-CREATE TEMPORARY TABLE bench_copy ON COMMIT DROP AS
-SELECT p.id, lower(p.email) AS person_key, p.name, p.email, p.profile_image_url
-FROM workhooks.person AS p
-WHERE workhooks.suggestion_copy_fits(p.name, p.email, p.profile_image_url);
-ALTER TABLE bench_copy ADD PRIMARY KEY (id);
-ANALYZE bench_copy;
-
 -- Relationship k (1 .. relationships).  The named hirers' relationships are
 -- scattered over the table like real ones (every 10,000th row for
 -- hirer-500, every 250,000th for hirer-20, one row for hirer-1, at the
@@ -141,11 +131,8 @@ ANALYZE bench_copy;
 -- Person, rating, provider and date come from h, a multiplicative hash of
 -- k (a bijection modulo a prime), so they look random yet the data set is
 -- the same at every run.
-SET work_mem = '1GB';	-- the join to bench_copy: one hash, in memory
-INSERT INTO workhooks.relationship (person_id, hirer_email, rating, rating_provider, last_worked,
-	person_key, person_name, person_email, person_image_url)
-SELECT r.person_id, r.hirer_email, r.rating, r.rating_provider, r.last_worked,
-       c.person_key, c.name, c.email, c.profile_image_url
+INSERT INTO workhooks.relationship (person_id, hirer_email, rating, rating_provider, last_worked)
+SELECT r.person_id, r.hirer_email, r.rating, r.rating_provider, r.last_worked
 FROM (SELECT h % :people + 1 AS person_id,
 	     CASE WHEN k % (:relationships / 500) = 0 THEN 'hirer-500@bench.example'
 		  WHEN k % (:relationships / 20) = :relationships / 1000 THEN 'hirer-20@bench.example'
@@ -157,9 +144,7 @@ FROM (SELECT h % :people + 1 AS person_id,
 	     CASE WHEN h / 19 % 20 <> 0 THEN timestamptz '2015-01-01 00:00:00+00'
 		  + make_interval(secs => h / 23 % 315360000) END AS last_worked
       FROM (SELECT k, k::bigint * 2654435761 % 4294967291 AS h
-	    FROM generate_series(1, :relationships) AS k) AS g) AS r
-LEFT JOIN bench_copy AS c ON c.id = r.person_id;
-RESET work_mem;
+	    FROM generate_series(1, :relationships) AS k) AS g) AS r;
 
 DO $$
 DECLARE r record;

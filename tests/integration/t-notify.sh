@@ -1,45 +1,88 @@
 #!/usr/bin/env bash
-# NOTIFY workhooks (README "How it is built"; sql/005): every stored delivery notifies
-# listeners with its id, source and endpoint; the setting workhooks.notify =
-# off (for a busy installation nobody LISTENs on) turns it off.
+# NOTIFY workhooks (README "NOTIFY"): every committed delivery wakes the
+# listeners with a notification whose payload is the delivery id, sent
+# after the store's commit in a transaction of its own
+# (sql/code/21-wake.sql); workhooks.notify = off turns it off; a wake-up
+# that cannot be sent (a full notification queue) never fails or loses a
+# delivery.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 url=$BASE_URL/updatedge/events/timelineChanged
-if ! have_bin updatedge-timeline-changed; then
-	skip "updatedge-timeline-changed not built"
-	done_testing
-fi
 body() { printf '{"workerId":"notify-%s","periodStart":"2021-03-01T09:00:00Z","periodEnd":"2021-03-01T17:00:00Z","completedAt":"2021-02-28T10:00:00Z"}' "$1"; }
 
-# A listener waits while a delivery comes in through nginx.
+# A listener waits while deliveries come in through nginx: a new one and a
+# repeat of it (both committed: the repeat's count changed).
 psql -X -q -d "$DB_CONNINFO" -c 'LISTEN workhooks' -c 'SELECT pg_sleep(3)' >"$_t_tmp/listen" 2>&1 &
 listener=$!
 sleep 1
 ue_req POST "$url" -H 'Content-Type: application/json' --data-binary "$(body "http-$$")"
 expect_status 200 "a new delivery -> 200"
 id=$(jq -r .delivery <<<"$BODY")
+ue_req POST "$url" -H 'Content-Type: application/json' --data-binary "$(body "http-$$")"
+expect_status 200 "its repeat -> 200"
 wait "$listener"
-grep -q "Asynchronous notification \"workhooks\" with payload \"{\"delivery\" : $id, \"source\" : \"updatedge\", \"endpoint\" : \"events/timelineChanged\"" "$_t_tmp/listen"
-_t_check $? "LISTEN workhooks: the delivery's notification names its id, source and endpoint" ||
+is "$(grep -c "Asynchronous notification \"workhooks\" with payload \"$id\" received" "$_t_tmp/listen")" 2 \
+	"LISTEN workhooks: the delivery and its repeat each wake the listener, payload the delivery id" ||
 	diag "$(cat "$_t_tmp/listen")"
 
-# The switch, in one session: on by default, off with workhooks.notify = off.
+# The notification is sent after the commit: when it arrives, the delivery's
+# rows are visible to the listener's next query.
+{
+	echo 'LISTEN workhooks;'
+	echo 'SELECT pg_sleep(1.5);'
+	echo "SELECT count(*) FROM workhooks.timeline_change t JOIN workhooks.delivery d ON d.id = t.delivery_id WHERE t.worker_id = 'notify-seen-$$';"
+} | psql -X -q -A -t -d "$DB_CONNINFO" >"$_t_tmp/seen" 2>&1 &
+listener=$!
+sleep 0.5
+ue_req POST "$url" -H 'Content-Type: application/json' --data-binary "$(body "seen-$$")"
+expect_status 200 "a delivery while a listener waits -> 200"
+wait "$listener"
+like "$(tr '\n' ' ' <"$_t_tmp/seen")" 'Asynchronous notification "workhooks" with payload "[0-9]+" received.* 1 $|^1 .*Asynchronous notification "workhooks" with payload "[0-9]+"' \
+	"after the wake-up the listener reads the committed delivery" || diag "$(cat "$_t_tmp/seen")"
+
+# The store functions themselves notify nothing (the commit never waits
+# for the notification lock); wake() does, unless workhooks.notify = off.
 store() {
-	printf "SELECT delivery_id FROM workhooks.store_timeline_changed('events/timelineChanged', NULL, '%s', NULL, NULL, NULL, NULL, NULL);\n" "$(body "$1")"
+	printf "SELECT delivery_id FROM workhooks.store_timeline_changed('events/timelineChanged', NULL, '%s', sha256('%s'), NULL, NULL, NULL, NULL, NULL, 'notify-%s', NULL, '2021-03-01T09:00:00Z', '2021-03-01T17:00:00Z', '2021-02-28T10:00:00Z', NULL, NULL) \\\\gset\n" \
+		"$(body "$1")" "$(body "$1")" "$1"
 }
 {
 	echo 'LISTEN workhooks;'
-	store "sql-on-$$"
+	store "sql-store-$$"
+	echo 'SELECT 1;'
+	echo 'SELECT workhooks.wake(:delivery_id);'
 	echo 'SET workhooks.notify = off;'
 	store "sql-off-$$"
+	echo 'SELECT workhooks.wake(:delivery_id);'
 	echo 'RESET workhooks.notify;'
 	store "sql-reset-$$"
+	echo 'SELECT workhooks.wake(:delivery_id);'
 } | psql -X -q -A -t -d "$DB_CONNINFO" >"$_t_tmp/switch" 2>&1
 is "$(grep -c 'Asynchronous notification "workhooks"' "$_t_tmp/switch")" 2 \
-	"workhooks.notify = off: that delivery sends no notification, the others do" ||
+	"the store notifies nothing; wake() does, except with workhooks.notify = off" ||
 	diag "$(cat "$_t_tmp/switch")"
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE 'notify-sql-%-$$'")" 3 \
 	"workhooks.notify = off: the delivery is stored all the same"
+
+# A full notification queue (a listener that stopped reading; issue 7 item
+# 11): made here with a stand-in for pg_notify that fails as a full queue
+# does, SQLSTATE 54000, inside wake() only.  The delivery is committed, so
+# the answer is 200, the rows are there, and the next ones go on.
+sql "CREATE SCHEMA IF NOT EXISTS notify_test;
+CREATE OR REPLACE FUNCTION notify_test.pg_notify(text, text) RETURNS void LANGUAGE plpgsql AS \$\$
+BEGIN RAISE EXCEPTION 'too many notifications in the NOTIFY queue' USING ERRCODE = '54000'; END \$\$;
+GRANT USAGE ON SCHEMA notify_test TO PUBLIC;
+ALTER FUNCTION workhooks.wake(bigint) SET search_path = notify_test, pg_catalog, pg_temp" >/dev/null
+for i in 1 2 3; do
+	ue_req POST "$url" -H 'Content-Type: application/json' --data-binary "$(body "full-$i-$$")"
+	expect_status 200 "notification queue full: delivery $i still -> 200 (committed)"
+done
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE 'notify-full-%-$$'")" 3 \
+	"notification queue full: every delivery committed"
+sql "ALTER FUNCTION workhooks.wake(bigint) SET search_path = pg_catalog, pg_temp;
+DROP SCHEMA notify_test CASCADE" >/dev/null
+grep -q 'its wake-up failed' "$WH_LOG"/*.log
+_t_check $? "notification queue full: the failed wake-up is logged"
 
 done_testing

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Contact suggestions stay true as the organisation's tables change
-# (sql/004: copies on relationship and the pre-rendered suggestion_entry,
+# (the pre-rendered suggestion_entry, sql/code/5*-6*,
 # kept by triggers), and the fast path (one address) answers exactly what
 # the general path (several addresses) does.
 # shellcheck source=lib.sh
@@ -52,5 +52,42 @@ is "$(jq -S . <<<"$BODY")" "$fast" "after the changes, fast and general paths st
 
 is "$(sql "SELECT count(*) FROM (SELECT * FROM workhooks.suggestion_entry WHERE hirer_key = lower('$hirer')) e")" 2 \
 	"suggestion_entry holds one row per (hirer, person) left"
+
+# The rare branches of the fast path.  A person whose name is too long to
+# be an index key gets an entry without a key: that hirer is answered by
+# the general path, with the person, and the same answer as two addresses.
+long=$(printf 'Upkeep Long %.0s' $(seq 60))
+sql "INSERT INTO workhooks.person (name, email) VALUES ('$long$$', 'long-$$@upkeep.example');
+INSERT INTO workhooks.relationship (person_id, hirer_email, last_worked)
+SELECT id, '$hirer', '2026-01-01Z' FROM workhooks.person WHERE email = 'long-$$@upkeep.example'" >/dev/null
+is "$(sql "SELECT count(*) FROM workhooks.suggestion_entry WHERE hirer_key = lower('$hirer') AND person_key IS NULL")" 1 \
+	"a person too long to index: their entry has no key"
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(jq -r '.[0].emailAddress' <<<"$BODY")" "long-$$@upkeep.example" "... and that hirer's answer still lists them (general path)"
+fast=$(jq -S . <<<"$BODY")
+suggest "{\"userEmailAddresses\":[\"$hirer\",\"nobody-$$@nowhere.example\"]}"
+is "$(jq -S . <<<"$BODY")" "$fast" "... the same answer as with two addresses"
+sql "DELETE FROM workhooks.person WHERE email = 'long-$$@upkeep.example'" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(names)" "Upkeep Cy $$,Upkeep Robert $$" "deleting the person (cascading to the relationship) removes them again"
+
+# A person's new email reaches their entries (the person trigger).
+sql "UPDATE workhooks.person SET email = 'cy-new-$$@upkeep.example' WHERE email = 'cy-$$@upkeep.example'" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"],\"filter\":\"cy-new\"}"
+is "$(jq -r '[.[].emailAddress] | join(",")' <<<"$BODY")" "cy-new-$$@upkeep.example" "a person's new email shows and is filtered on"
+
+# suggestion_entry emptied behind the triggers' back: the general path
+# answers, and suggestion_entry_rebuild() makes the entries again.
+before=$(sql "SELECT count(*) FROM workhooks.suggestion_entry")
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+fast=$(jq -S . <<<"$BODY")
+sql "TRUNCATE workhooks.suggestion_entry" >/dev/null
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(jq -S . <<<"$BODY")" "$fast" "entries emptied: the same answer (general path)"
+is "$(sql "SELECT workhooks.suggestion_entry_rebuild()")" "$before" "suggestion_entry_rebuild() makes every entry again"
+suggest "{\"userEmailAddresses\":[\"$hirer\"]}"
+is "$(jq -S . <<<"$BODY")" "$fast" "after the rebuild: the same answer"
+is "$(sql "SELECT count(*) FROM (SELECT * FROM workhooks.suggestion_entry EXCEPT SELECT * FROM workhooks.suggestion_entry_source) d")" 0 \
+	"the entries are exactly what suggestion_entry_source computes"
 
 done_testing

@@ -109,7 +109,7 @@ is "$(sql "SELECT count(*) FROM workhooks.worksome_hire_version WHERE delivery_i
 	"trustedContactUpdated: no hire version"
 
 d=${DELIVERY[worksome-unknown-event.json]}
-is "$(sql "SELECT event, payload->'data' ? 'paymentRequest' FROM workhooks.delivery WHERE id = $d")" \
+is "$(sql "SELECT event, payload->'data' ? 'paymentRequest' FROM workhooks.delivery_json WHERE id = $d")" \
 	"paymentRequestPaid|t" "unknown event: stored raw with its event name and payload"
 is "$(sql "SELECT (SELECT count(*) FROM workhooks.worksome_hire_version WHERE delivery_id = $d)
 	+ (SELECT count(*) FROM workhooks.worksome_worker WHERE delivery_id = $d)

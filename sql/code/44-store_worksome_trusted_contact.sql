@@ -1,0 +1,30 @@
+-- POST /worksome, trustedContactUpdated
+-- (cgi-bin/worksome-events/trusted_contact_updated.c): the nine delivery
+-- parameters, then its field table's rows: the trustedContact and worker
+-- objects (jsonb), their ids.  Derived: the worker and the trusted
+-- contact, when this delivery is the latest for them.
+CREATE OR REPLACE FUNCTION workhooks.store_worksome_trusted_contact(
+	p_endpoint text, p_event text, p_body text, p_sha256 bytea,
+	p_signature text, p_secret_label text, p_signed_timestamp text,
+	p_signed_at timestamptz, p_subject text,
+	tc jsonb, w jsonb, p_trusted_contact_id text, p_worker_id text,
+	OUT delivery_id bigint, OUT times_received bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_new	boolean;
+BEGIN
+	SELECT d.delivery_id, d.times_received, d.is_new
+	INTO delivery_id, times_received, v_new
+	FROM workhooks.record_delivery('worksome', p_endpoint, p_event, p_body,
+		p_sha256, p_signature, p_secret_label, p_signed_timestamp,
+		p_signed_at, p_subject) AS d;
+	IF v_new THEN
+		PERFORM workhooks.worksome_apply_worker(
+			store_worksome_trusted_contact.delivery_id, p_event, w, now());
+		PERFORM workhooks.worksome_apply_trusted_contact(
+			store_worksome_trusted_contact.delivery_id, p_event, tc,
+			p_worker_id, now());
+	END IF;
+END
+$$;

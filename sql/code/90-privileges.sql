@@ -1,0 +1,30 @@
+-- Who may execute what, in one place (README "Roles"), applied after every
+-- function exists.  Every function in the schema is first taken from
+-- everyone but its owner (PostgreSQL grants EXECUTE to PUBLIC by
+-- default), then given to exactly the role that calls it:
+--   workhooks_writer	the store entry points (one per endpoint or event),
+--			wake() after a store, count_rejected() for refused
+--			requests, contact_suggestions();
+--   workhooks_reader	nothing: it reads tables and views only.
+-- The helpers (record_delivery, worksome_*, suggestion_*) and the trigger
+-- functions run inside those, as their owner, or as whoever writes the
+-- tables (the database owner loading people): nobody else calls them.
+-- tests/integration/t-schema.sh audits pg_proc against this list.
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA workhooks FROM PUBLIC, workhooks_writer, workhooks_reader;
+GRANT EXECUTE ON FUNCTION
+	workhooks.store_timeline_changed, workhooks.store_offer_response,
+	workhooks.store_offer_event_deleted, workhooks.store_contact_new,
+	workhooks.store_worksome_hire, workhooks.store_worksome_trusted_contact,
+	workhooks.store_worksome_raw,
+	workhooks.wake, workhooks.count_rejected, workhooks.contact_suggestions
+	TO workhooks_writer;
+
+-- The views, for people at psql (tables: sql/001_baseline.sql).  None
+-- shows the delivery's signature or signed timestamp.
+GRANT SELECT ON workhooks.recent_deliveries, workhooks.deliveries_per_hour,
+	workhooks.rejected_recent, workhooks.secret_use, workhooks.delivery_json,
+	workhooks.worker_timeline_latest, workhooks.offer_response_current,
+	workhooks.relationship_incomplete_rating, workhooks.suggestion_source,
+	workhooks.suggestion_entry_source,
+	workhooks.worksome_hire_current, workhooks.worksome_worker_current
+	TO workhooks_reader;

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The SQL layout (README "Data"): one baseline migration, then sql/code/
+# re-applied at every script/migrate.  A fresh database and one where
+# migrate ran twice (the code applied again over itself) end with the same
+# schema (pg_dump --schema-only); every function, view and trigger is
+# defined in exactly one file; and the privileges on functions are exactly
+# the ones README "Roles" states (issue 7 item 4).
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+pgbin=$(wh_pg_bindir)
+dbs="wh_schema_once_$$ wh_schema_twice_$$"
+for db in $dbs; do
+	WH_PSQL_DB=postgres wh_psql -c "CREATE DATABASE $db ENCODING 'UTF8' TEMPLATE template0" >/dev/null
+done
+cleanup_dbs() {
+	for db in $dbs; do
+		WH_PSQL_DB=postgres wh_psql -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+	done
+}
+trap cleanup_dbs EXIT
+
+"$WH_ROOT/script/migrate" "$(wh_conninfo "wh_schema_once_$$")" 2>"$_t_tmp/once.log"
+_t_check $? "migrate on a fresh database" || diag "$(cat "$_t_tmp/once.log")"
+"$WH_ROOT/script/migrate" "$(wh_conninfo "wh_schema_twice_$$")" 2>"$_t_tmp/twice.log" &&
+	"$WH_ROOT/script/migrate" "$(wh_conninfo "wh_schema_twice_$$")" 2>>"$_t_tmp/twice.log"
+_t_check $? "migrate twice on another" || diag "$(cat "$_t_tmp/twice.log")"
+like "$(tail -n 2 "$_t_tmp/twice.log" | tr '\n' ' ')" 'code applied .*0 applied, 1 already present' \
+	"the second run applies no migration and the code again"
+
+dump() {
+	# \restrict lines carry a random key per run (pg_dump 15.14+).
+	"$pgbin/pg_dump" --schema-only -d "$(wh_conninfo "$1")" | grep -Ev '^\\(un)?restrict '
+}
+dump "wh_schema_once_$$" >"$_t_tmp/once.sql"
+dump "wh_schema_twice_$$" >"$_t_tmp/twice.sql"
+[ -s "$_t_tmp/once.sql" ] && cmp -s "$_t_tmp/once.sql" "$_t_tmp/twice.sql"
+_t_check $? "pg_dump --schema-only: fresh = migrated twice" ||
+	diag "$(diff "$_t_tmp/once.sql" "$_t_tmp/twice.sql" | head -n 40)"
+dump workhooks >"$_t_tmp/test.sql"
+cmp -s "$_t_tmp/once.sql" "$_t_tmp/test.sql"
+_t_check $? "pg_dump --schema-only: the test stack's database is the same schema" ||
+	diag "$(diff "$_t_tmp/once.sql" "$_t_tmp/test.sql" | head -n 40)"
+
+# One home per object: each CREATE of a function, view or trigger appears
+# in one file only, and none in a numbered migration.
+defs=$(cat "$WH_ROOT"/sql/code/*.sql | grep -Eio '^create (or replace )?(function|view|trigger) [a-z_.]+' |
+	awk '{ print tolower($NF) }' | sort)
+is "$(printf '%s\n' "$defs" | uniq -d | tr '\n' ' ')" "" "sql/code: no function, view or trigger defined twice"
+is "$(grep -Eil '^create (or replace )?(function|view|trigger)' "$WH_ROOT"/sql/[0-9]*.sql | tr '\n' ' ')" "" \
+	"migrations define no function, view or trigger"
+is "$(printf '%s\n' "$defs" | wc -l)" \
+	"$(sql "SELECT (SELECT count(*) FROM pg_proc WHERE pronamespace = 'workhooks'::regnamespace)
+	     + (SELECT count(*) FROM pg_views WHERE schemaname = 'workhooks')
+	     + (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+		WHERE c.relnamespace = 'workhooks'::regnamespace AND NOT t.tgisinternal)")" \
+	"every function, view and trigger in the database has its file"
+
+# ---------------------------------------------------------------- privileges
+# (issue 7 item 4): who may execute what, from pg_proc.
+execs() { # ROLE: the workhooks functions ROLE may execute, sorted
+	sql "SELECT string_agg(p.proname, ' ' ORDER BY p.proname) FROM pg_proc p
+	     WHERE p.pronamespace = 'workhooks'::regnamespace
+	       AND has_function_privilege('$1', p.oid, 'EXECUTE')"
+}
+is "$(sql "SELECT count(*) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+	WHERE p.pronamespace = 'workhooks'::regnamespace AND a.grantee = 0")" 0 \
+	"no workhooks function is executable by PUBLIC"
+is "$(sql "SELECT count(*) FROM pg_proc p WHERE p.prosecdef AND p.pronamespace = 'workhooks'::regnamespace
+	AND EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0)")" 0 \
+	"no SECURITY DEFINER function is executable by PUBLIC"
+sql "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wh_schema_nobody') THEN
+	CREATE ROLE wh_schema_nobody NOLOGIN; END IF; END \$\$" >/dev/null
+is "$(execs wh_schema_nobody)" "" "a role in neither group executes no workhooks function"
+is "$(execs workhooks_reader)" "" "workhooks_reader executes no function"
+is "$(execs workhooks_ro)" "" "workhooks_ro (a reader login) executes no function"
+is "$(execs workhooks_writer)" \
+	"contact_suggestions count_rejected store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_worksome_hire store_worksome_raw store_worksome_trusted_contact wake" \
+	"workhooks_writer executes exactly the store entry points, wake, count_rejected and contact_suggestions"
+like "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
+	"SELECT workhooks.record_delivery('updatedge', 'events/timelineChanged', NULL, '{}', sha256(''), NULL, NULL, NULL, NULL, NULL)" 2>&1)" \
+	'permission denied' "the endpoints' role cannot call record_delivery (a delivery never derived)"
+like "$(sql_ro "SELECT workhooks.count_rejected('x', '[]')" 2>&1)" 'permission denied' \
+	"the reader cannot call count_rejected (it would write)"
+is "$(sql "SELECT count(*) FROM pg_proc WHERE pronamespace = 'workhooks'::regnamespace AND prosecdef
+	AND NOT EXISTS (SELECT FROM unnest(proconfig) c WHERE c LIKE 'search_path=%')")" 0 \
+	"every SECURITY DEFINER function pins its search_path"
+# The writer reads nothing but the migration table (/healthz).
+is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
+	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+	  AND (has_table_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')
+	       OR has_any_column_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE'))")" \
+	"schema_migration" "workhooks_writer reads only schema_migration and writes no table directly"
+
+done_testing
