@@ -1,5 +1,6 @@
 /* serve — the accept loop and one request's path, in contract order. */
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,28 @@ store_wake(struct request *req)
 	PQclear(res);
 }
 
+/*
+ * Rows passed as parameters: scalars.  Objects, arrays and any-values are
+ * not (json-c would write back an integer beyond 64 bits clamped): a
+ * store that reads them takes them from the raw body, parsed once.
+ */
+static int
+store_scalar(enum ftype t)
+{
+	switch (t) {
+	case FT_STRING:
+	case FT_ID:
+	case FT_DATETIME:
+	case FT_DATE:
+	case FT_ENUM:
+	case FT_EMAIL:
+	case FT_NUMSTR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 enum status
 serve_store(struct request *req, struct db_stmt *stmt, const char *event,
     const char *subject)
@@ -220,11 +243,12 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 	const struct value *v;
 	PGresult *res = NULL;
 	enum status st;
-	int i, nf = 0;
+	int i, k, nf = 0;
 
 	if (fields != NULL)
-		while (fields[nf].key != NULL && nf < VALID_MAX_FIELDS)
-			nf++;
+		for (i = 0; i < VALID_MAX_FIELDS && fields[i].key != NULL; i++)
+			if (store_scalar(fields[i].type))
+				nf++;
 	if (stmt->nparams < 0 && !store_stmt_build(stmt, nf))
 		return serve_fail(req, ST_INTERNAL, "out of memory", NULL, NULL);
 	if (stmt->nparams != SERVE_STORE_NPARAMS + nf) {
@@ -246,37 +270,43 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 	vals[6] = req->timestamp;
 	vals[7] = req->timestamp != NULL ? at : NULL;
 	vals[8] = subject;
-	/* The validated values, one per row of the field table. */
-	for (i = 0; i < nf; i++) {
-		v = &req->vals[i];
-		if (!v->present || v->json == NULL) {
-			vals[SERVE_STORE_NPARAMS + i] = NULL;
+	/* The validated scalar values, one per scalar row of the table. */
+	for (i = 0, k = SERVE_STORE_NPARAMS; nf > 0 && i < VALID_MAX_FIELDS &&
+	    fields[i].key != NULL; i++) {
+		if (!store_scalar(fields[i].type))
 			continue;
-		}
-		switch (fields[i].type) {
-		case FT_DATETIME:
-			format_utc(times[i], sizeof(times[i]), &v->t);
-			vals[SERVE_STORE_NPARAMS + i] = times[i];
-			break;
-		case FT_STRING:
-		case FT_ID:
-		case FT_DATE:
-		case FT_ENUM:
-		case FT_EMAIL:
-			vals[SERVE_STORE_NPARAMS + i] = v->s;
-			break;
-		case FT_NUMSTR:
-			/* A numeric string as sent, or the number's own text. */
-			vals[SERVE_STORE_NPARAMS + i] = json_object_is_type(v->json,
-			    json_type_string) ? v->s : json_object_to_json_string_ext(
-			    v->json, JSON_C_TO_STRING_PLAIN);
-			break;
-		default:	/* objects, arrays, any: JSON text for jsonb */
-			vals[SERVE_STORE_NPARAMS + i] = json_object_to_json_string_ext(
-			    v->json, JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE);
-			break;
-		}
+		v = &req->vals[i];
+		vals[k] = NULL;
+		if (v->present && v->json != NULL)
+			switch (fields[i].type) {
+			case FT_DATETIME:
+				format_utc(times[i], sizeof(times[i]), &v->t);
+				vals[k] = times[i];
+				break;
+			case FT_NUMSTR:
+				if (json_object_is_type(v->json, json_type_string)) {
+					vals[k] = v->s;
+					break;
+				}
+				/*
+				 * json-c keeps a fraction's text but clamps an
+				 * integer beyond 64 bits to the bound: refuse
+				 * what would be stored wrong.
+				 */
+				if (json_object_is_type(v->json, json_type_int) &&
+				    (json_object_get_int64(v->json) == INT64_MAX ||
+				    json_object_get_int64(v->json) == INT64_MIN))
+					return serve_fail(req, ST_BAD_REQUEST,
+					    "invalid field", fields[i].key,
+					    "integer beyond 64 bits");
+				vals[k] = json_object_to_json_string_ext(v->json,
+				    JSON_C_TO_STRING_PLAIN);
+				break;
+			default:	/* strings, ids, enums, emails, dates */
+				vals[k] = v->s;
+				break;
+			}
+		k++;
 	}
 	st = db_exec(&w->db, stmt, vals, &res, req->why, sizeof(req->why));
 	if (st != ST_OK)

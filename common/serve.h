@@ -104,12 +104,14 @@ void		serve_store_stmt(struct db_stmt *stmt, const char *name,
  *   $4 body_sha256 bytea (of those bytes), $5 signature text,
  *   $6 secret_label text, $7 signed_timestamp text (as received),
  *   $8 signed_at timestamptz, $9 subject text,
- * then one parameter per row of fields (the table the request was
- * validated with, its values in req->vals), in the table's order, NULL
- * when absent: strings, ids, enums, emails and dates as their text;
+ * then one parameter per scalar row of fields (the table the request
+ * was validated with, its values in req->vals), in the table's order,
+ * NULL when absent: strings, ids, enums, emails and dates as their text;
  * date-times in UTC to the microsecond, exactly the validated value;
- * numbers as sent; objects, arrays and any-values as JSON text (jsonb).
- * The body is never parsed again in SQL.  It must return one row
+ * numbers as sent (an integer beyond 64 bits is a 400: json-c clamps it).
+ * Rows of objects, arrays and any-values are not passed: a store that
+ * needs one (Worksome's text members, lists) reads it from the body,
+ * parsed once; updatedge stores never parse the body.  It must return one row
  * (delivery_id bigint, times_received bigint), and do the delivery and
  * what derives from it in one transaction, deriving rows only for a new
  * delivery (sql/code/30-store_timeline_changed.sql).  stmt is prepared

@@ -3,8 +3,8 @@
  * hireUpdated, hireEnded, hireCancelled, hireTerminated all carry data.
  * contract, data.worker and data.trustedContact, stored by
  * workhooks.store_worksome_hire (sql/code/43-store_worksome_hire.sql),
- * which receives the values of ws_hire_fields below, in its order (the
- * objects as jsonb for their text members; serve.h).
+ * which receives the scalar values of ws_hire_fields below, in its order
+ * (serve.h); it reads the objects' text members from the body.
  *
  * Tolerance (protocol §3.2: "a missing or null optional field must not fail
  * the delivery"): only the three objects are required, and, since a hire

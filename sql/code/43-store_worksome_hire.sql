@@ -1,23 +1,27 @@
 -- POST /worksome, the hire events: contractAccepted, hireUpdated,
 -- hireEnded, hireCancelled, hireTerminated (cgi-bin/worksome-events/hire.c).
 -- The nine delivery parameters (30-store_timeline_changed.sql), then the
--- rows of ws_hire_fields as validated: the contract, worker and
--- trustedContact objects as jsonb (only their text members are read
--- here), the hire key parts, dates, workerAcceptedAt (checked to read the
--- same under any DateStyle), rate, the two lists, the ids, and the two
--- reasons (any JSON value).  Derived: the worker, the trusted contact, the
--- version with its job owners and custom field values, the hire's current
--- state, and its contact-suggestion rows.  Locks, always in this order:
--- worker, trusted contact, hire.
+-- scalar rows of ws_hire_fields as validated: the hire key parts, the
+-- dates, workerAcceptedAt (checked to read the same under any
+-- DateStyle), rate, the worker's and trusted contact's ids.  The objects
+-- (contract, worker, trustedContact), the two lists and the two reasons
+-- are read from the body, parsed once here: only their text members are
+-- used (->>, so a number where a string is documented is kept as its
+-- text), and the body's own text is exact where json-c would clamp a
+-- 64-bit overflow.  Derived: the worker, the trusted contact, the version
+-- with its job owners and custom field values, the hire's current state,
+-- and its contact-suggestion rows.  Locks, always in this order: worker,
+-- trusted contact, hire.
+DROP FUNCTION IF EXISTS workhooks.store_worksome_hire(text, text, text, bytea, text, text,
+	text, timestamptz, text, jsonb, jsonb, jsonb, text, text, date, date, text,
+	numeric, jsonb, jsonb, text, text, jsonb, jsonb);
 CREATE OR REPLACE FUNCTION workhooks.store_worksome_hire(
 	p_endpoint text, p_event text, p_body text, p_sha256 bytea,
 	p_signature text, p_secret_label text, p_signed_timestamp text,
 	p_signed_at timestamptz, p_subject text,
-	c jsonb, w jsonb, tc jsonb, p_hire_id text, p_contract_id text,
-	p_start_date date, p_end_date date, p_worker_accepted_at text,
-	p_rate numeric, p_job_owners jsonb, p_custom_fields jsonb,
+	p_hire_id text, p_contract_id text, p_start_date date,
+	p_end_date date, p_worker_accepted_at text, p_rate numeric,
 	p_worker_id text, p_trusted_contact_id text,
-	p_cancel_reason jsonb, p_terminated_reason jsonb,
 	OUT delivery_id bigint, OUT times_received bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -26,7 +30,10 @@ DECLARE
 	v_id		bigint;
 	v_now		timestamptz := now();
 	v_key		text := coalesce(p_hire_id, p_contract_id);
-	v_status	text := coalesce(c->>'hireStatus', c->>'status');
+	v_data		jsonb;
+	c		jsonb;
+	w		jsonb;
+	v_status	text;
 BEGIN
 	SELECT d.delivery_id, d.times_received, d.is_new
 	INTO delivery_id, times_received, v_new
@@ -37,10 +44,14 @@ BEGIN
 		RETURN;		-- a repeat; or no key (the endpoint refuses it)
 	END IF;
 	v_id := store_worksome_hire.delivery_id;
+	v_data := p_body::jsonb->'data';
+	c := v_data->'contract';
+	w := v_data->'worker';
+	v_status := coalesce(c->>'hireStatus', c->>'status');
 
 	PERFORM workhooks.worksome_apply_worker(v_id, p_event, w, v_now);
-	PERFORM workhooks.worksome_apply_trusted_contact(v_id, p_event, tc,
-		p_worker_id, v_now);
+	PERFORM workhooks.worksome_apply_trusted_contact(v_id, p_event,
+		v_data->'trustedContact', p_worker_id, v_now);
 
 	INSERT INTO workhooks.worksome_hire_version
 		(delivery_id, hire_key, event, received_at, contract_id, hire_id,
@@ -56,7 +67,8 @@ BEGIN
 		c->>'currency', p_rate, c->>'rateType',
 		c->>'jobId', c->>'jobName', c->>'jobDescription',
 		c->>'purchaseOrderNumber', c->>'locationPreference',
-		p_cancel_reason, p_terminated_reason,
+		nullif(v_data->'cancelReason', 'null'::jsonb),
+		nullif(v_data->'terminatedReason', 'null'::jsonb),
 		p_worker_id,
 		coalesce(nullif(w->>'name', ''), nullif(concat_ws(' ',
 			nullif(w->>'firstName', ''), nullif(w->>'middleName', ''),
@@ -68,16 +80,16 @@ BEGIN
 	INSERT INTO workhooks.worksome_job_owner
 		(delivery_id, position, id, name, email)
 	SELECT v_id, e.n, e.o->>'id', e.o->>'name', e.o->>'email'
-	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_job_owners) = 'array'
-		THEN p_job_owners ELSE '[]' END) WITH ORDINALITY AS e(o, n)
+	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c->'jobOwners') = 'array'
+		THEN c->'jobOwners' ELSE '[]' END) WITH ORDINALITY AS e(o, n)
 	WHERE jsonb_typeof(e.o) = 'object';
 
 	INSERT INTO workhooks.worksome_custom_field_value
 		(delivery_id, position, id, slug, custom_field_title, display_value)
 	SELECT v_id, e.n, e.f->>'id', e.f->>'slug',
 	       e.f->>'customFieldTitle', e.f->>'displayValue'
-	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_custom_fields) = 'array'
-		THEN p_custom_fields ELSE '[]' END) WITH ORDINALITY AS e(f, n)
+	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(v_data->'customFieldValues') = 'array'
+		THEN v_data->'customFieldValues' ELSE '[]' END) WITH ORDINALITY AS e(f, n)
 	WHERE jsonb_typeof(e.f) = 'object';
 
 	INSERT INTO workhooks.worksome_hire AS h

@@ -9,16 +9,18 @@ DECLARE
 	v_persons	bigint[];
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		SELECT array_agg(DISTINCT n.hirer_email_key), array_agg(DISTINCT n.person_id)
-		INTO v_hirers, v_persons FROM new_rows AS n;
+		SELECT array_agg(n.hirer_email_key), array_agg(n.person_id)
+		INTO v_hirers, v_persons
+		FROM (SELECT DISTINCT hirer_email_key, person_id FROM new_rows) AS n;
 	ELSIF TG_OP = 'DELETE' THEN
-		SELECT array_agg(DISTINCT o.hirer_email_key), array_agg(DISTINCT o.person_id)
-		INTO v_hirers, v_persons FROM old_rows AS o;
+		SELECT array_agg(o.hirer_email_key), array_agg(o.person_id)
+		INTO v_hirers, v_persons
+		FROM (SELECT DISTINCT hirer_email_key, person_id FROM old_rows) AS o;
 	ELSE
-		SELECT array_agg(DISTINCT u.hirer_email_key), array_agg(DISTINCT u.person_id)
+		SELECT array_agg(u.hirer_email_key), array_agg(u.person_id)
 		INTO v_hirers, v_persons
 		FROM (SELECT hirer_email_key, person_id FROM old_rows
-		      UNION ALL
+		      UNION
 		      SELECT hirer_email_key, person_id FROM new_rows) AS u;
 	END IF;
 	PERFORM workhooks.suggestion_entry_refresh(v_hirers, v_persons);

@@ -10,6 +10,7 @@ AS $$
 DECLARE
 	v_persons	bigint[];
 	v_hirers	text[];
+	v_pairs		bigint[];	-- the person of each (hirer, person) pair
 BEGIN
 	SELECT array_agg(n.id) INTO v_persons
 	FROM old_people AS o JOIN new_people AS n ON n.id = o.id
@@ -18,10 +19,16 @@ BEGIN
 	IF v_persons IS NULL THEN
 		RETURN NULL;
 	END IF;
-	SELECT array_agg(DISTINCT r.hirer_email_key) INTO v_hirers
-	FROM workhooks.relationship AS r
-	WHERE r.person_id = ANY (v_persons);
-	PERFORM workhooks.suggestion_entry_refresh(v_hirers, v_persons);
+	-- The refresh lock first, then the people's hirers: a relationship
+	-- another load added meanwhile is committed by now and seen here (its
+	-- own refresh may have read these people before this change).
+	LOCK TABLE workhooks.suggestion_entry IN SHARE ROW EXCLUSIVE MODE;
+	SELECT array_agg(r.hirer_email_key), array_agg(r.person_id)
+	INTO v_hirers, v_pairs
+	FROM (SELECT DISTINCT r.hirer_email_key, r.person_id
+	      FROM workhooks.relationship AS r
+	      WHERE r.person_id = ANY (v_persons)) AS r;
+	PERFORM workhooks.suggestion_entry_refresh(v_hirers, v_pairs);
 	RETURN NULL;
 END
 $$;

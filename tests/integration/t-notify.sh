@@ -81,8 +81,25 @@ done
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE 'notify-full-%-$$'")" 3 \
 	"notification queue full: every delivery committed"
 sql "ALTER FUNCTION workhooks.wake(bigint) SET search_path = pg_catalog, pg_temp;
-DROP SCHEMA notify_test CASCADE" >/dev/null
+SET client_min_messages = warning; DROP SCHEMA notify_test CASCADE" >/dev/null
 grep -q 'its wake-up failed' "$WH_LOG"/*.log
 _t_check $? "notification queue full: the failed wake-up is logged"
+
+# SQLSTATE 54000 from the store itself (a program limit, a database-side
+# condition) is 503 with Retry-After, and nothing is committed.
+sql "CREATE SCHEMA IF NOT EXISTS notify_test;
+CREATE OR REPLACE FUNCTION notify_test.convert_to(text, name) RETURNS bytea LANGUAGE plpgsql AS \$\$
+BEGIN RAISE EXCEPTION 'a program limit' USING ERRCODE = '54000'; END \$\$;
+GRANT USAGE ON SCHEMA notify_test TO PUBLIC;
+ALTER FUNCTION workhooks.record_delivery SET search_path = notify_test, pg_catalog, pg_temp" >/dev/null
+ue_req GET "$BASE_URL/updatedge/contact/new/notify-54000-$$"
+expect_status 503 "54000 from the store -> 503"
+expect_header Retry-After '[0-9]+' "... with Retry-After"
+sql "ALTER FUNCTION workhooks.record_delivery SET search_path = pg_catalog, pg_temp;
+SET client_min_messages = warning; DROP SCHEMA notify_test CASCADE" >/dev/null
+is "$(sql "SELECT count(*) FROM workhooks.worker_contact WHERE worker_id = 'notify-54000-$$'")" 0 \
+	"... and nothing of it committed"
+ue_req GET "$BASE_URL/updatedge/contact/new/notify-54000-$$"
+expect_status 200 "the same call once the condition is gone -> 200"
 
 done_testing

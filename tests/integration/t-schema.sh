@@ -56,6 +56,10 @@ is "$(printf '%s\n' "$defs" | wc -l)" \
 		WHERE c.relnamespace = 'workhooks'::regnamespace AND NOT t.tgisinternal)")" \
 	"every function, view and trigger in the database has its file"
 
+# The tarball and the installation carry every file: Makefile.am lists them.
+is "$(cd "$WH_ROOT" && for f in sql/[0-9]*.sql sql/code/*.sql; do grep -qF "	$f" Makefile.am || printf '%s ' "$f"; done)" "" \
+	"Makefile.am lists every migration and every sql/code file"
+
 # ---------------------------------------------------------------- privileges
 # (issue 7 item 4): who may execute what, from pg_proc.
 execs() { # ROLE: the workhooks functions ROLE may execute, sorted
@@ -91,5 +95,21 @@ is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	  AND (has_table_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')
 	       OR has_any_column_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE'))")" \
 	"schema_migration" "workhooks_writer reads only schema_migration and writes no table directly"
+
+# The reader reads every table and view but delivery, and every column of
+# delivery but the two authentication headers (README "Roles").
+is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
+	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+	  AND NOT has_table_privilege('workhooks_reader', c.oid, 'SELECT')")" "delivery" \
+	"workhooks_reader may SELECT every table and view except delivery as a whole"
+is "$(sql "SELECT string_agg(a.attname, ' ' ORDER BY a.attnum) FROM pg_attribute a
+	WHERE a.attrelid = 'workhooks.delivery'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+	  AND NOT has_column_privilege('workhooks_reader', a.attrelid, a.attnum, 'SELECT')")" \
+	"signature signed_timestamp" "... and every column of delivery but signature and signed_timestamp"
+is "$(sql "SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'workhooks'::regnamespace
+	AND c.relkind IN ('r', 'v', 'p')
+	AND (has_table_privilege('workhooks_reader', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
+	     OR has_any_column_privilege('workhooks_reader', c.oid, 'INSERT, UPDATE'))")" 0 \
+	"workhooks_reader writes nothing"
 
 done_testing

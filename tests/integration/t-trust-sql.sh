@@ -7,6 +7,7 @@
 #      stored raw with its name;
 #   3. workhooks_reader cannot read the delivery's Authorization/Signature
 #      or Timestamp (with them, an updatedge request replays);
+#   (and an integer beyond 64 bits is never stored clamped);
 #   7. the 7th fraction digit: what the endpoint validated is what is
 #      stored (no 500 from the table's CHECK after PostgreSQL rounds).
 # shellcheck source=lib.sh
@@ -78,6 +79,22 @@ for n in 3000 20000; do
 	is "$(jq -r '.[0].emailAddress, (.[0].name | length > '"$n"')' <<<"$BODY" | tr '\n' ' ')" "worker-$key@example.com true " \
 		"${n} characters: the worker is suggested under the long name"
 done
+
+# Numbers beyond 64 bits: where a string is documented, kept exactly as
+# their text (the store reads the objects from the body, never from
+# json-c's clamped integers); as the rate (a typed value), refused by name.
+key=bignum-$RUN
+jq -c --arg key "$key" '.data.contract.hireId = $key | .data.worker.id = ("W-" + $key)
+	| .data.trustedContact.id = ("T-" + $key)' "$VECTORS/worksome-hireUpdated.json" |
+	sed -e 's/"phone":"[^"]*"/"phone":123456789012345678901234567890/' >"$_t_tmp/bignum.json"
+ws_post "$_t_tmp/bignum.json"
+expect_status 200 "a worker phone sent as a 30-digit number -> 200"
+is "$(sql "SELECT phone FROM workhooks.worksome_worker WHERE id = 'W-$key'")" "123456789012345678901234567890" \
+	"... stored as its exact text"
+sed -e 's/"rate":"550"/"rate":123456789012345678901234567890/' -e "s/$key/$key-rate/g" "$_t_tmp/bignum.json" >"$_t_tmp/bigrate.json"
+ws_post "$_t_tmp/bigrate.json"
+expect_status 400 "a rate beyond 64 bits -> 400"
+expect_json_field .field data.contract.rate "... naming data.contract.rate"
 
 # ------------------------------------------------- 2. long unknown event name
 for n in 300 7990; do
