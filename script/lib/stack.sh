@@ -24,7 +24,11 @@
 #   WH_WORKER_ENV   extra NAME=value words for the workers' environment
 #                   (sanitizer options)
 #
+#   WH_REPLICA_PORT the streaming replica's port (default WH_PG_PORT: its
+#                   socket lives in a directory of its own)
+#
 # Layout under $WH_STATE: pg/data (cluster), pg/socket, pg/postgresql.log,
+# pg-replica/ (the same for the streaming replica, replica_*),
 # run/<endpoint>.sock and .pid, log/<endpoint>.log, nginx/, apache/,
 # workhooks.conf.
 
@@ -69,7 +73,12 @@ wh_stack_init() {
 	local longest="$WH_RUN/updatedge-contact-suggestions.sock"
 	[ "${#longest}" -lt 100 ] || wh_die "state directory path too long for unix sockets: $WH_STATE"
 	export WH_ROOT WH_STATE WH_BIN WH_PG_PORT WH_HTTP_PORT WH_APACHE_PORT WH_WORKERS
+	WH_RPDIR=$WH_STATE/pg-replica
+	WH_RPDATA=$WH_RPDIR/data
+	WH_RPSOCK=$WH_RPDIR/socket
+	WH_REPLICA_PORT=${WH_REPLICA_PORT:-$WH_PG_PORT}
 	export WH_RUN WH_LOG WH_PGDIR WH_PGDATA WH_PGSOCK WH_CONFIG WH_PG_SUPERUSER
+	export WH_RPDIR WH_RPDATA WH_RPSOCK WH_REPLICA_PORT
 }
 
 wh_pg_bindir() {
@@ -252,6 +261,97 @@ pg_stop() {
 	pg_running || return 0
 	wh_as_db "$WH_PGBIN/pg_ctl" stop -w -t 60 -s -m fast -D "$WH_PGDATA" ||
 		wh_stop_pidfile "$WH_PGDATA/postmaster.pid" postgres QUIT 10
+}
+
+# ------------------------------------------------------- streaming replica
+#
+# A hot standby of the private cluster, for reads (suggestions_database):
+# pg_basebackup -R over the primary's unix socket, then its own socket
+# directory, log and PID file under $WH_RPDIR. The primary needs wal_level
+# replica or higher, WAL senders and a "local replication" line in
+# pg_hba.conf; replica_init makes sure of all three.
+
+# wh_replica_conninfo [DBNAME [USER]]: a connection to the standby alone.
+wh_replica_conninfo() {
+	printf 'host=%s port=%s dbname=%s user=%s' "$WH_RPSOCK" "$WH_REPLICA_PORT" \
+		"${1:-workhooks}" "${2:-$WH_PG_SUPERUSER}"
+}
+
+# wh_readers_conninfo [DBNAME [USER]]: the libpq multi-host conninfo an
+# operator writes for suggestions_database: the standby first, the primary
+# as fallback, prefer-standby.
+wh_readers_conninfo() {
+	printf 'host=%s,%s port=%s,%s dbname=%s user=%s target_session_attrs=prefer-standby' \
+		"$WH_RPSOCK" "$WH_PGSOCK" "$WH_REPLICA_PORT" "$WH_PG_PORT" "${1:-workhooks}" "${2:-$WH_PG_SUPERUSER}"
+}
+
+replica_running() { wh_pidfile_alive "$WH_RPDATA/postmaster.pid" postgres; }
+
+# replica_init: a base backup of the running primary with -R (standby.signal
+# and primary_conninfo written by pg_basebackup), unless one exists.
+replica_init() {
+	local hba level senders
+	[ -s "$WH_RPDATA/standby.signal" ] && return 0
+	pg_running || wh_die "replica_init: the primary is not running"
+	level=$(WH_PSQL_DB=postgres wh_psql -At -c 'SHOW wal_level')
+	senders=$(WH_PSQL_DB=postgres wh_psql -At -c 'SHOW max_wal_senders')
+	if [ "$level" = minimal ] || [ "$senders" -lt 2 ]; then
+		wh_die "replica_init: the primary has wal_level $level, max_wal_senders $senders (needs replica, >= 2; see WH_PG_SETTINGS)"
+	fi
+	hba=$(WH_PSQL_DB=postgres wh_psql -At -c 'SHOW hba_file')
+	if ! wh_as_db grep -qE '^[[:space:]]*local[[:space:]]+replication[[:space:]]' "$hba"; then
+		printf 'local replication %s trust\n' "$WH_PG_SUPERUSER" | wh_as_db tee -a "$hba" >/dev/null
+		WH_PSQL_DB=postgres wh_psql -At -c 'SELECT pg_reload_conf()' >/dev/null
+	fi
+	rm -rf "$WH_RPDIR"
+	wh_mkdir "$WH_RPDIR" "$WH_RPSOCK"
+	mkdir -p "$WH_RPDATA"
+	chmod 700 "$WH_RPDATA"
+	if wh_is_root; then
+		chown "$WH_DB_OSUSER:" "$WH_RPDIR" "$WH_RPDATA" "$WH_RPSOCK"
+	fi
+	wh_note "pg_basebackup -R into $WH_RPDATA"
+	wh_as_db "$WH_PGBIN/pg_basebackup" -D "$WH_RPDATA" -R -X stream -c fast \
+		-h "$WH_PGSOCK" -p "$WH_PG_PORT" -U "$WH_PG_SUPERUSER" >"$WH_RPDIR/basebackup.log" 2>&1 ||
+		{ cat "$WH_RPDIR/basebackup.log" >&2; wh_die "pg_basebackup failed"; }
+}
+
+# replica_start: start the standby on its own socket directory and wait
+# until it accepts read-only connections.
+replica_start() {
+	replica_running && return 0
+	{
+		printf "listen_addresses = ''\n"
+		printf "port = %s\n" "$WH_REPLICA_PORT"
+		printf "unix_socket_directories = '%s'\n" "$WH_RPSOCK"
+		printf "unix_socket_permissions = 0777\n"
+		printf "max_connections = 200\n"
+		printf "hot_standby = on\n"
+		printf '%s\n' "${WH_PG_SETTINGS:-}"
+	} | wh_as_db tee "$WH_RPDATA/workhooks.conf" >/dev/null
+	wh_as_db "$WH_PGBIN/pg_ctl" start -w -t 60 -s -D "$WH_RPDATA" \
+		-l "$WH_RPDIR/postgresql.log" ||
+		{ tail -n 20 "$WH_RPDIR/postgresql.log" >&2; wh_die "the replica did not start (log: $WH_RPDIR/postgresql.log)"; }
+}
+
+# replica_stop: fast shutdown of the standby, by its postmaster's PID.
+replica_stop() {
+	replica_running || return 0
+	wh_as_db "$WH_PGBIN/pg_ctl" stop -w -t 60 -s -m fast -D "$WH_RPDATA" ||
+		wh_stop_pidfile "$WH_RPDATA/postmaster.pid" postgres QUIT 10
+}
+
+# replica_wait_lsn SECONDS: the standby has replayed everything the primary
+# had written when this was called.
+replica_wait_lsn() {
+	local lsn i
+	lsn=$(WH_PSQL_DB=postgres wh_psql -At -c 'SELECT pg_current_wal_lsn()')
+	for ((i = 0; i < ${1:-10} * 10; i++)); do
+		[ "$(psql -X -At -d "$(wh_replica_conninfo postgres)" \
+			-c "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn" 2>/dev/null)" = t ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # db_setup: database workhooks, the migrations, the login roles the
@@ -545,6 +645,7 @@ stack_stop() {
 	nginx_stop
 	apache_stop
 	workers_stop
+	replica_stop
 	pg_stop
 }
 
@@ -552,6 +653,7 @@ stack_stop() {
 stack_running() {
 	local f
 	pg_running && return 0
+	replica_running && return 0
 	wh_pidfile_alive "$WH_STATE/nginx/nginx.pid" nginx && return 0
 	wh_pidfile_alive "$WH_STATE/apache/httpd.pid" apache2 && return 0
 	for f in "$WH_RUN"/*.pid; do
