@@ -34,7 +34,8 @@ want=(usr/sbin/workhooks-migrate usr/bin/workhooks-send
 	usr/lib/sysusers.d/workhooks.conf usr/lib/tmpfiles.d/workhooks.conf
 	etc/workhooks.conf usr/share/workhooks/workhooks.conf.example
 	usr/share/man/man8/workhooks.8 usr/share/man/man5/workhooks.conf.5
-	usr/share/man/man8/workhooks-migrate.8 usr/share/man/man1/workhooks-send.1)
+	usr/share/man/man8/workhooks-migrate.8 usr/share/man/man1/workhooks-send.1
+	usr/share/man/man1/workhooks-listen.1)
 for e in $endpoints; do want+=("usr/libexec/workhooks/$e"); done
 for f in "$WH_ROOT"/sql/[0-9]*.sql "$WH_ROOT"/sql/code/*.sql; do
 	[ -f "$f" ] && want+=("usr/share/workhooks/${f#"$WH_ROOT"/}")
@@ -78,13 +79,20 @@ out=$(env -i REQUEST_METHOD=GET "$R/usr/libexec/workhooks/updatedge-test" 2>/dev
 like "$out" '^Status: 200' "the installed updatedge-test answers a CGI request"
 
 # ------------------------------------------------------------ man pages
-for m in man8/workhooks.8 man5/workhooks.conf.5 man8/workhooks-migrate.8 man1/workhooks-send.1; do
+for m in man8/workhooks.8 man5/workhooks.conf.5 man8/workhooks-migrate.8 man1/workhooks-send.1 \
+	man1/workhooks-listen.1; do
 	out=$(groff -man -ww -z "$R/usr/share/man/$m" 2>&1)
 	rc=$?
 	[ "$rc" = 0 ] && [ -z "$out" ]
 	_t_check $? "groff -man -ww -z ${m#*/}: no warning"
 	[ -z "$out" ] || diag "$out"
 done
+nopage=()
+for f in "$R"/usr/bin/* "$R"/usr/sbin/*; do
+	n=${f##*/}
+	[ -f "$R/usr/share/man/man1/$n.1" ] || [ -f "$R/usr/share/man/man8/$n.8" ] || nopage+=("$n")
+done
+is "${nopage[*]}" "" "every installed command has its man page"
 
 # ------------------------------------------------------------ systemd
 # systemd-analyze checks that every command exists: the copies it verifies

@@ -43,7 +43,7 @@ t $? "nothing listening: exit 3"
 "$send" nonsense "$url" >/dev/null 2>&1
 [ $? = 2 ]
 t $? "an unknown vendor: exit 2"
-for m in man/workhooks.8 man/workhooks.conf.5 man/workhooks-migrate.8 man/workhooks-send.1; do
+for m in man/workhooks.8 man/workhooks.conf.5 man/workhooks-migrate.8 man/workhooks-send.1 man/workhooks-listen.1; do
 	if command -v groff >/dev/null 2>&1; then
 		out=$(groff -man -ww -z "$m" 2>&1) && [ -z "$out" ]
 		t $? "groff -man -ww -z $m: no warning"
@@ -51,5 +51,15 @@ for m in man/workhooks.8 man/workhooks.conf.5 man/workhooks-migrate.8 man/workho
 		t 1 "groff -man -ww -z $m: groff is not installed"
 	fi
 done
+# Every key of common/config.c's environment table, and its variable, is
+# in workhooks.conf(5) (the secrets by their prefix).
+undocumented=
+pairs=$(sed -n 's/^[[:space:]]*{ "\(WORKHOOKS_[A-Z_]*\)", "\([a-z_.]*\)" },.*/\1 \2/p' "$top/common/config.c")
+for p in $pairs; do
+	case $p in *_secret.env) p=${p%.env}. ;; esac
+	grep -qF -- "$p" man/workhooks.conf.5 || undocumented="$undocumented $p"
+done
+[ -n "$pairs" ] && [ -z "$undocumented" ]
+t $? "workhooks.conf(5) names every key and variable of common/config.c${undocumented:+ (missing:$undocumented)}"
 echo "1..$n"
 exit $failed
