@@ -223,6 +223,21 @@ db_connect_nowait(struct db *db, long wait_ms, char *why, size_t size)
 }
 
 enum status
+db_connect_flush(struct db *db, long *backoff, time_t *retry_at, time_t now,
+    char *why, size_t size)
+{
+	if (db_connect_nowait(db, DB_FLUSH_CONNECT_MS, why, size) == ST_OK) {
+		*backoff = 0;
+		return ST_OK;
+	}
+	*backoff = *backoff == 0 ? 1 : *backoff * 2;
+	if (*backoff > 60)
+		*backoff = 60;
+	*retry_at = now + *backoff;
+	return ST_UNAVAILABLE;
+}
+
+enum status
 db_status(const PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :

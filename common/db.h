@@ -69,6 +69,14 @@ enum status	db_connect_nowait(struct db *, long wait_ms, char *why,
  * for a connection: a local server connects in milliseconds.
  */
 #define DB_FLUSH_CONNECT_MS	200
+/*
+ * The connection for such a flush: db_connect_nowait() within
+ * DB_FLUSH_CONNECT_MS.  On failure the next try is put off (*backoff
+ * seconds, doubling from 1 to 60, from now: *retry_at) and why says why;
+ * on success the back-off starts again from 1 s.  Never waits longer.
+ */
+enum status	db_connect_flush(struct db *, long *backoff, time_t *retry_at,
+		    time_t now, char *why, size_t size);
 
 /*
  * Execute stmt with text parameters vals (NULL entries are SQL NULL).

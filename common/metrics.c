@@ -262,17 +262,11 @@ metrics_flush(struct metrics *m, struct db *db, time_t now, int force)
 		return;
 	/*
 	 * Never wait for a database that does not answer (a suggestions
-	 * worker may have only its standby): connect within
-	 * DB_FLUSH_CONNECT_MS or try again later, backing off, as the reject
-	 * counters do.
+	 * worker may have only its standby).
 	 */
-	if (!force && db_connect_nowait(db, DB_FLUSH_CONNECT_MS, why,
-	    sizeof(why)) != ST_OK) {
+	if (!force && db_connect_flush(db, &m->backoff, &m->retry_at, now,
+	    why, sizeof(why)) != ST_OK) {
 		m->last = now;
-		m->backoff = m->backoff == 0 ? 1 : m->backoff * 2;
-		if (m->backoff > 60)
-			m->backoff = 60;
-		m->retry_at = now + m->backoff;
 		if (!m->failing) {
 			m->failing = 1;
 			log_warn("could not record request metrics "
@@ -280,7 +274,6 @@ metrics_flush(struct metrics *m, struct db *db, time_t now, int force)
 		}
 		return;
 	}
-	m->backoff = 0;
 	if ((root = batch(m)) == NULL)
 		return;
 	vals[0] = m->endpoint;

@@ -69,17 +69,9 @@ rejects_flush(struct rejects *rj, struct db *db, time_t now, int force)
 	if (!force && now < rj->retry_at)
 		return;
 	rj->last = now;
-	/*
-	 * A local server connects in milliseconds; one that does not answer
-	 * within DB_FLUSH_CONNECT_MS is tried again later (backing off), never
-	 * waited for.
-	 */
-	if (!force && db_connect_nowait(db, DB_FLUSH_CONNECT_MS, why,
-	    sizeof(why)) != ST_OK) {
-		rj->backoff = rj->backoff == 0 ? 1 : rj->backoff * 2;
-		if (rj->backoff > 60)
-			rj->backoff = 60;
-		rj->retry_at = now + rj->backoff;
+	/* A write database that does not answer is never waited for. */
+	if (!force && db_connect_flush(db, &rj->backoff, &rj->retry_at, now,
+	    why, sizeof(why)) != ST_OK) {
 		if (!rj->failing) {
 			rj->failing = 1;
 			log_warn("could not record rejected-request counts "
