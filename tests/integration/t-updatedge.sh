@@ -86,6 +86,24 @@ is "$(sql "SET TimeZone = 'UTC'; SELECT last_completed_at, max_available_now, ch
 f=$(body tl-eq "{\"workerId\":\"$w\",\"periodStart\":\"2020-03-05T09:00:00Z\",\"periodEnd\":\"2020-03-05T09:00:00+00:00\",\"completedAt\":\"2020-03-04T09:00:00Z\"}")
 post events/timelineChanged "$f"
 expect_status 200 "timelineChanged, periodEnd equal to periodStart -> 200"
+is "$(sql "SET TimeZone = 'UTC'; SELECT last_completed_at, changes FROM workhooks.worker_timeline_latest WHERE worker_id = '$w'")" \
+	"2020-03-04 09:00:00+00|2" "worker_timeline_latest: a second change counted, the latest completedAt kept"
+# The summary (workhooks.worker_timeline, kept by triggers) equals the
+# aggregate of timeline_change after an UPDATE, a DELETE and a TRUNCATE
+# (each in a transaction rolled back).
+agg_diff="SELECT count(*) FROM ((SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
+	FROM workhooks.timeline_change GROUP BY 1 EXCEPT SELECT * FROM workhooks.worker_timeline)
+	UNION ALL (SELECT * FROM workhooks.worker_timeline EXCEPT SELECT worker_id, max(completed_at),
+	max(max_available_now), count(*), max(received_at) FROM workhooks.timeline_change GROUP BY 1)) AS x"
+is "$(sql "$agg_diff")" 0 "worker_timeline equals the aggregate of timeline_change"
+is "$(sql "BEGIN; UPDATE workhooks.timeline_change SET completed_at = '2031-01-01Z' WHERE worker_id = '$w' AND completed_at = '2020-03-01Z';
+	SELECT last_completed_at = '2031-01-01Z' FROM workhooks.worker_timeline WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
+	"t 0 " "worker_timeline after an UPDATE of timeline_change: recomputed"
+is "$(sql "BEGIN; DELETE FROM workhooks.timeline_change WHERE worker_id = '$w' AND completed_at = '2020-03-04 09:00Z';
+	SELECT last_completed_at = '2020-03-01Z', changes FROM workhooks.worker_timeline WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
+	"t|1 0 " "worker_timeline after a DELETE: the latest change gone, one left"
+is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change; SELECT count(*) FROM workhooks.worker_timeline; ROLLBACK" | tr '\n' ' ')" \
+	"0 " "worker_timeline after a TRUNCATE of timeline_change: empty"
 
 bt=bad-tl-$RUN
 ok_tl() { printf '{"workerId":"%s","periodStart":"2020-01-31T09:00:00Z","periodEnd":"2020-01-31T17:00:00Z","completedAt":"2020-01-30T12:00:00Z"%s}' "$bt" "${1:-}"; }
