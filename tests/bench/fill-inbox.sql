@@ -1,6 +1,7 @@
 -- workhooks benchmark — an inbox that has been running for a while:
 -- :inbox timelineChanged deliveries (default 10,000,000) with their
--- timeline_change rows, for tests/bench/run --growth. Run on an empty
+-- timeline_change rows, their dedupe-ledger rows (delivery_key) and the
+-- per-worker summary, for tests/bench/run --growth. Run on an empty
 -- benchmark database (the run's own copy, workhooks_inbox), as the
 -- cluster's superuser:
 --
@@ -50,6 +51,10 @@ SELECT CASE WHEN EXISTS (SELECT FROM information_schema.columns
 	WHERE table_schema = 'workhooks' AND table_name = 'delivery' AND column_name = 'payload')
 	THEN ', body::jsonb' ELSE '' END AS payload_val \gset
 
+-- The per-worker summary is made once at the end, not by its row trigger
+-- 10M times (sql/004_worker_timeline.sql).
+ALTER TABLE workhooks.timeline_change DISABLE TRIGGER timeline_change_insert;
+
 -- psql has no loop, and one DO block would make one transaction of it
 -- all: each batch is two statements generated with \gexec. Delivery n
 -- gets id n (OVERRIDING SYSTEM VALUE), so its timeline_change row is made
@@ -78,15 +83,28 @@ INSERT INTO workhooks.timeline_change
 	 max_available_now, max_available_now_created, received_at)
 SELECT n, worker, NULL, ps, ps + interval '8 hours', ca, NULL, NULL, ra
 FROM pg_temp.workhooks_fill_rows(%2$s, %3$s, %1$s)
-$f$, :inbox, b * :batch + 1, least((b + 1) * :batch, :inbox))
+$f$, :inbox, b * :batch + 1, least((b + 1) * :batch, :inbox)) ||
+format($f$;
+INSERT INTO workhooks.delivery_key
+	(source, endpoint, dedup_key, delivery_id, first_seen, last_seen, times)
+SELECT source, endpoint, dedup_key, id, received_at, last_received_at, times_received
+FROM workhooks.delivery WHERE id BETWEEN %1$s AND %2$s
+$f$, b * :batch + 1, least((b + 1) * :batch, :inbox))
 FROM generate_series(0, :batches - 1) AS b
 ORDER BY b
 \gexec
 
-SELECT setval(pg_get_serial_sequence('workhooks.delivery', 'id'), :inbox) \g /dev/null
+INSERT INTO workhooks.worker_timeline
+SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
+FROM workhooks.timeline_change GROUP BY worker_id;
+ALTER TABLE workhooks.timeline_change ENABLE TRIGGER timeline_change_insert;
+-- The next delivery id (sql/003_retention.sql: the ledger hands them out).
+SELECT setval('workhooks.delivery_ids', :inbox) \g /dev/null
 DROP FUNCTION pg_temp.workhooks_fill_rows;
 ANALYZE workhooks.delivery;
 ANALYZE workhooks.timeline_change;
+ANALYZE workhooks.delivery_key;
+ANALYZE workhooks.worker_timeline;
 SELECT count(*) AS deliveries, pg_size_pretty(pg_total_relation_size('workhooks.delivery')) AS delivery_size,
        round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz)) AS seconds
 FROM workhooks.delivery;
