@@ -23,6 +23,7 @@ config_defaults(struct config *cfg)
 	cfg->statement_timeout = 10000;
 	cfg->lock_timeout = 5000;
 	cfg->body_timeout = 10000;
+	cfg->notify_interval = 50;
 	cfg->log_level = LOG_INFO;
 }
 
@@ -243,6 +244,13 @@ apply(struct config *cfg, const char *key, const char *v, size_t vlen)
 		cfg->body_timeout = n;
 		return NULL;
 	}
+	if (strcmp(key, "notify_interval") == 0) {
+		if (!duration(v, 0, 10000, &n))
+			return "must be a duration, 0-10 s (\"50ms\", \"1s\"; "
+			    "0: a wake-up after every delivery)";
+		cfg->notify_interval = n;
+		return NULL;
+	}
 	if (strcmp(key, "pool_dir") == 0) {
 		if (*v != '/' || vlen > 80)
 			return "must be an absolute directory, at most 80 bytes";
@@ -354,6 +362,7 @@ static const struct {
 	{ "WORKHOOKS_STATEMENT_TIMEOUT", "statement_timeout" },
 	{ "WORKHOOKS_LOCK_TIMEOUT", "lock_timeout" },
 	{ "WORKHOOKS_BODY_TIMEOUT", "body_timeout" },
+	{ "WORKHOOKS_NOTIFY_INTERVAL", "notify_interval" },
 	{ "WORKHOOKS_POOL_DIR", "pool_dir" },
 	{ "WORKHOOKS_POOLS", "pools" },
 	/* One secret each, labelled "env"; it replaces the file's secrets. */

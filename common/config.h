@@ -47,6 +47,7 @@ struct config {
 	long		 statement_timeout;	/* ms, 0 = none (PostgreSQL's) */
 	long		 lock_timeout;		/* ms, 0 = none */
 	long		 body_timeout;		/* ms to read a body, 0 = none */
+	long		 notify_interval;	/* ms between a worker's wake-ups */
 	enum log_level	 log_level;
 	char		*pool_dir;		/* owned; /healthz probes sockets here */
 	char		*pools;			/* owned; NULL: every endpoint's */

@@ -243,32 +243,74 @@ body_sha256(const struct request *req, char out[2 + 64 + 1])
 }
 
 /*
- * Wake LISTEN workhooks for a committed delivery: its own statement and
- * transaction (workhooks.wake(), sql/code/21-wake.sql), after the store's
+ * Wake LISTEN workhooks (README "NOTIFY"): workhooks.wake() in a statement
+ * and transaction of its own (sql/code/21-wake.sql), after the store's
  * commit, so that no commit waits behind another's notification.  The
- * delivery is committed whatever happens here: a failure (a full
- * notification queue, 54000; a lost connection) is logged and the answer
- * stays 200.
+ * wake-ups are coalesced per worker: a store only notes its delivery
+ * (wake_note), and wake_flush sends one wake-up for everything noted,
+ * its payload the highest delivery id, once the answer is out and at
+ * most once per notify_interval (the first after a quiet interval at
+ * once; the rest when the interval is up, from the accept loop's wait).
+ * So every committed delivery is followed by a wake-up within
+ * notify_interval, and under load a worker sends at most 1000 /
+ * notify_interval of them a second instead of one per delivery.  The
+ * deliveries are committed whatever happens here: a failure (a full
+ * notification queue, 54000; a lost connection) is logged and dropped.
  */
 static void
-store_wake(struct request *req)
+wake_note(struct worker *w, long long delivery)
 {
-	struct worker *w = req->w;
+	if (delivery > w->wake_id)
+		w->wake_id = delivery;
+}
+
+static long
+ms_since(const struct timespec *a, const struct timespec *b)
+{
+	return (long)((b->tv_sec - a->tv_sec) * 1000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000000);
+}
+
+/*
+ * Milliseconds until the noted wake-up is due: -1 when none is noted, 0
+ * when it is due now.
+ */
+static long
+wake_due_in(const struct worker *w)
+{
+	struct timespec now;
+	long left;
+
+	if (w->wake_id == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left = w->cfg.notify_interval - ms_since(&w->wake_last, &now);
+	return left > 0 ? left : 0;
+}
+
+/* Send the noted wake-up if it is due, or now with force. */
+static void
+wake_flush(struct worker *w, int force)
+{
 	PGresult *res = NULL;
 	char id[32], why[512];
 	const char *vals[1];
 
+	if (w->wake_id == 0 || (!force && wake_due_in(w) > 0))
+		return;
 	if (w->wake.name == NULL) {
 		w->wake.name = "workhooks_wake";
 		w->wake.sql = "SELECT workhooks.wake($1)";
 		w->wake.nparams = 1;
 	}
-	snprintf(id, sizeof(id), "%lld", req->delivery);
+	snprintf(id, sizeof(id), "%lld", w->wake_id);
 	vals[0] = id;
 	why[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &w->wake_last);
+	w->wake_id = 0;
 	if (db_exec(&w->db, &w->wake, vals, &res, why, sizeof(why)) != ST_OK) {
-		log_warn("%s: delivery %lld committed, its wake-up failed: %s",
-		    w->label, req->delivery, why);
+		log_warn("%s: deliveries up to %s committed, their wake-up "
+		    "failed: %s", w->label, id, why);
 		return;
 	}
 	PQclear(res);
@@ -391,7 +433,7 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 	req->delivery = strtoll(PQgetvalue(res, 0, 0), &end, 10);
 	req->times_received = strtoll(PQgetvalue(res, 0, 1), &end, 10);
 	PQclear(res);
-	store_wake(req);
+	wake_note(w, req->delivery);
 	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
 	    "\"duplicate\":%s}", req->delivery,
 	    req->times_received > 1 ? "true" : "false") < 0)
@@ -788,6 +830,8 @@ static int
 next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 {
 	struct pollfd pfd;
+	struct timespec ts;
+	long left;
 	int rc;
 
 	for (;;) {
@@ -801,12 +845,22 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 		pfd.fd = FCGI_LISTENSOCK_FILENO;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+		/* A noted wake-up bounds the wait (wake_flush). */
+		if ((left = wake_due_in(w)) >= 0) {
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000;
+		}
+		if ((rc = ppoll(&pfd, 1, left >= 0 ? &ts : NULL,
+		    waitmask)) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("poll on the listening socket: %s",
 			    strerror(errno));
 			return 0;
+		}
+		if (rc == 0) {
+			wake_flush(w, 0);
+			continue;
 		}
 		if ((rc = FCGX_Accept_r(fr)) >= 0)
 			return 1;
@@ -926,6 +980,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		handle(&w, &io);
 		fflush(stdout);
 		cgi_drain();
+		wake_flush(&w, 1);
 	} else {
 		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FCGX_Init failed\n", argv[0]);
@@ -954,10 +1009,12 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			handle(&w, &io);
 			FCGX_Finish_r(&fr);
 			/* After the answer is out: never delays a response. */
+			wake_flush(&w, 0);
 			rejects_flush(&w.rejects, &w.db, time(NULL), 0);
 			metrics_flush(&w.metrics, &w.db, time(NULL), 0);
 		}
 		FCGX_Free(&fr, 1);
+		wake_flush(&w, 1);
 	}
 	rejects_flush(&w.rejects, &w.db, time(NULL), 1);
 	metrics_flush(&w.metrics, &w.db, time(NULL), 1);

@@ -51,6 +51,8 @@ struct worker {
 	char			 label[96];	/* "source/name" for logs */
 	struct db_stmt		 store;		/* the endpoint's default store */
 	struct db_stmt		 wake;		/* workhooks.wake(), made at first use */
+	long long		 wake_id;	/* newest delivery not yet announced; 0: none */
+	struct timespec		 wake_last;	/* when the last wake-up went (monotonic) */
 	void			*data;		/* handler's own per-process state */
 };
 
@@ -129,8 +131,10 @@ void		serve_store_stmt(struct db_stmt *stmt, const char *name,
  * what derives from it in one transaction, deriving rows only for a new
  * delivery (sql/code/30-store_timeline_changed.sql).  stmt is prepared
  * once per connection.  event and subject may be NULL.
- * After the commit, workhooks.wake(delivery) notifies LISTEN workhooks in
- * a transaction of its own; its failure is logged, the answer stays 200.
+ * After the commit the delivery is noted for the worker's next wake-up
+ * (workhooks.wake() in a transaction of its own once the answer is out,
+ * coalesced per notify_interval: serve.c); its failure is logged, the
+ * answer stays 200.
  * On ST_OK the request's delivery and times_received are set and a reply
  * {"status":"ok","delivery":N,"duplicate":bool} is made.
  */

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# NOTIFY workhooks (README "NOTIFY"): every committed delivery wakes the
-# listeners with a notification whose payload is the delivery id, sent
-# after the store's commit in a transaction of its own
-# (sql/code/21-wake.sql); workhooks.notify = off turns it off; a wake-up
-# that cannot be sent (a full notification queue) never fails or loses a
-# delivery.
+# NOTIFY workhooks (README "NOTIFY"): every committed delivery is followed
+# by a wake-up of the listeners whose payload is the highest delivery id
+# the worker committed since its previous one, sent after the store's
+# commit in a transaction of its own (sql/code/21-wake.sql), at most once
+# per notify_interval per worker (coalesced); workhooks.notify = off turns
+# it off; a wake-up that cannot be sent (a full notification queue) never
+# fails or loses a delivery.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +41,59 @@ expect_status 200 "a delivery while a listener waits -> 200"
 wait "$listener"
 like "$(tr '\n' ' ' <"$_t_tmp/seen")" 'Asynchronous notification "workhooks" with payload "[0-9]+" received.* 1 $|^1 .*Asynchronous notification "workhooks" with payload "[0-9]+"' \
 	"after the wake-up the listener reads the committed delivery" || diag "$(cat "$_t_tmp/seen")"
+
+# Coalesced: with notify_interval = 1s (the timelineChanged pool reloaded
+# with it), 20 deliveries in a row wake the listener at most twice per
+# worker (the first at once, the rest together when the second is up),
+# the newest id among the payloads, every one within the interval.
+name=updatedge-timeline-changed
+conf=$WORKHOOKS_CONFIG
+cp -p "$conf" "$_t_tmp/orig.conf"
+reload_pool() { # reload_pool MARK: every worker of the pool reloaded since MARK (5 s)
+	local i want got
+	kill -USR2 "$(worker_pid "$name")"
+	want=$(worker_pids "$name" | sort -n | tr '\n' ' ')
+	for i in $(seq 50); do
+		got=$(tail -c +$(($1 + 1)) "$WH_LOG/$name.log" | grep -F 'configuration reloaded' |
+			sed -n 's/.*\[\([0-9]*\)\].*/\1/p' | sort -un | tr '\n' ' ')
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	diag "workers: $want" "reloaded: $got"
+	return 1
+}
+mark=$(stat -c %s "$WH_LOG/$name.log")
+{ cat "$_t_tmp/orig.conf"; echo 'notify_interval = 1s'; } >"$conf"
+reload_pool "$mark"
+_t_check $? "notify_interval = 1s: every $name worker reloaded"
+psql -X -q -d "$DB_CONNINFO" -c 'LISTEN workhooks' -c 'SELECT pg_sleep(3)' -c 'SELECT pg_sleep(1.5)' >"$_t_tmp/burst" 2>&1 &
+listener=$!
+sleep 0.5
+ids=()
+t0=$(date +%s%N)
+for i in $(seq 20); do
+	ue_req POST "$url" -H 'Content-Type: application/json' --data-binary "$(body "burst-$i-$$")"
+	[ "$STATUS" = 200 ] && ids+=("$(jq -r .delivery <<<"$BODY")")
+done
+t1=$(date +%s%N)
+is "${#ids[@]}" 20 "coalesced: 20 deliveries in a row -> 200 each"
+wait "$listener"
+n=$(grep -c 'Asynchronous notification "workhooks"' "$_t_tmp/burst")
+max_id=$(printf '%s\n' "${ids[@]}" | sort -n | tail -n 1)
+max_payload=$(sed -n 's/.*with payload "\([0-9]*\)".*/\1/p' "$_t_tmp/burst" | sort -n | tail -n 1)
+if [ $(((t1 - t0) / 1000000)) -lt 1000 ]; then
+	ok=$((n >= 1 && n <= 2 * WH_WORKERS && n < 20))
+else
+	# a slow machine: the 20 took over a second, more windows opened
+	ok=$((n >= 1 && n < 20))
+fi
+_t_check $((!ok)) "coalesced: $n wake-ups for 20 deliveries ($(((t1 - t0) / 1000000)) ms, $WH_WORKERS workers)" ||
+	diag "$(cat "$_t_tmp/burst")"
+is "$max_payload" "$max_id" "coalesced: the newest delivery's id is among the payloads (a wake-up followed it)"
+cp -p "$_t_tmp/orig.conf" "$conf"
+mark=$(stat -c %s "$WH_LOG/$name.log")
+reload_pool "$mark"
+_t_check $? "notify_interval back to the default: every $name worker reloaded"
 
 # The store functions themselves notify nothing (the commit never waits
 # for the notification lock); wake() does, unless workhooks.notify = off.
@@ -82,7 +136,7 @@ is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '
 	"notification queue full: every delivery committed"
 sql "ALTER FUNCTION workhooks.wake(bigint) SET search_path = pg_catalog, pg_temp;
 SET client_min_messages = warning; DROP SCHEMA notify_test CASCADE" >/dev/null
-grep -q 'its wake-up failed' "$WH_LOG"/*.log
+grep -q 'wake-up failed' "$WH_LOG"/*.log
 _t_check $? "notification queue full: the failed wake-up is logged"
 
 # SQLSTATE 54000 from the store itself (a program limit, a database-side

@@ -48,6 +48,7 @@ test_defaults(void)
 	    "10 s");
 	ok_int(c.lock_timeout, 5000, "config default lock_timeout 5 s");
 	ok_int(c.body_timeout, 10000, "config default body_timeout 10 s");
+	ok_int(c.notify_interval, 50, "config default notify_interval 50 ms");
 	ok(c.log_level == LOG_INFO, "config default log level info");
 	ok(c.nupdatedge == 0 && c.nworksome == 0 && c.database == NULL &&
 	    c.path == NULL, "config defaults: no secrets, database or path");
@@ -273,6 +274,11 @@ test_bounds(void)
 		{ "body_timeout", "1500ms", 1, 1500 },
 		{ "body_timeout", "0", 1, 0 },
 		{ "body_timeout", "4000", 0, 0 },
+		{ "notify_interval", "50ms", 1, 50 },
+		{ "notify_interval", "0", 1, 0 },
+		{ "notify_interval", "10s", 1, 10000 },
+		{ "notify_interval", "11", 0, 0 },
+		{ "notify_interval", "50", 0, 0 },
 	};
 	struct config c;
 	char text[256], err[256];
@@ -293,7 +299,9 @@ test_bounds(void)
 			    "statement_timeout") == 0 ? c.statement_timeout :
 			    strcmp(t[i].key, "lock_timeout") == 0 ?
 			    c.lock_timeout : strcmp(t[i].key, "body_timeout") ==
-			    0 ? c.body_timeout : c.replay_window;
+			    0 ? c.body_timeout : strcmp(t[i].key,
+			    "notify_interval") == 0 ? c.notify_interval :
+			    c.replay_window;
 			ok_int(got, t[i].want, "config %s = %s is %ld",
 			    t[i].key, t[i].val, t[i].want);
 		} else
