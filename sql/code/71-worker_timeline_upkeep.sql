@@ -23,7 +23,9 @@ BEGIN
 			last_received_at = greatest(s.last_received_at, excluded.last_received_at);
 		RETURN NULL;
 	ELSIF TG_OP = 'TRUNCATE' THEN
-		TRUNCATE workhooks.worker_timeline;
+		-- DELETE, not TRUNCATE: the statement that fired this may
+		-- truncate worker_timeline too (then it is in use here).
+		DELETE FROM workhooks.worker_timeline;
 		RETURN NULL;
 	END IF;
 	-- UPDATE or DELETE, once per statement: the touched workers, anew.

@@ -104,6 +104,8 @@ is "$(sql "BEGIN; DELETE FROM workhooks.timeline_change WHERE worker_id = '$w' A
 	"t|1 0 " "worker_timeline after a DELETE: the latest change gone, one left"
 is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change; SELECT count(*) FROM workhooks.worker_timeline; ROLLBACK" | tr '\n' ' ')" \
 	"0 " "worker_timeline after a TRUNCATE of timeline_change: empty"
+is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change, workhooks.worker_timeline; SELECT count(*) FROM workhooks.worker_timeline; ROLLBACK" | tr '\n' ' ')" \
+	"0 " "TRUNCATE of timeline_change and worker_timeline in one statement"
 
 bt=bad-tl-$RUN
 ok_tl() { printf '{"workerId":"%s","periodStart":"2020-01-31T09:00:00Z","periodEnd":"2020-01-31T17:00:00Z","completedAt":"2020-01-30T12:00:00Z"%s}' "$bt" "${1:-}"; }
