@@ -29,9 +29,9 @@ DECLARE
 	v_n	bigint := 0;
 BEGIN
 	IF to_regprocedure('workhooks.fields(text, text, text, text)') IS NULL THEN
-		RAISE EXCEPTION 'workhooks.rederive: the PostgreSQL module workhooks.so is not installed (function workhooks.fields is missing)'
+		RAISE EXCEPTION 'workhooks.rederive: the PostgreSQL module workhooks.so is not installed (function workhooks.fields is missing): README "Re-derive after a fix"'
 		USING ERRCODE = 'undefined_function',
-		      HINT = 'Install workhooks.so into the database server''s pg_config --pkglibdir (make install there), then run workhooks-migrate again: README "Re-derive after a fix".';
+		      HINT = 'Install workhooks.so into the database server''s pg_config --pkglibdir (make install there), then run workhooks-migrate again.';
 	END IF;
 	FOR r IN
 		SELECT d.id, d.source, d.endpoint, d.event, d.subject, d.body,

@@ -69,6 +69,7 @@ for ev in hireUpdated contractAccepted hireEnded hireCancelled hireTerminated; d
 		"$VECTORS/worksome-hireUpdated.json")
 	ws_post "$f"
 	expect_status 200 "Worksome $ev stored"
+	[ "$ev" = contractAccepted ] && tmid=$(sql "SELECT now()")
 done
 ws_post "$(jqf ws-tc '.data.worker.id = $r + "-ww1" | .data.trustedContact.id = $r + "-tc1"' \
 	"$VECTORS/worksome-trustedContactUpdated.json")"
@@ -87,6 +88,7 @@ want_all=$(sql "SELECT count(*) FROM workhooks.delivery WHERE $derivable")
 want_ue=$(sql "SELECT count(*) FROM workhooks.delivery WHERE source = 'updatedge' AND $derivable")
 want_tl=$(sql "SELECT count(*) FROM workhooks.delivery WHERE endpoint = 'events/timelineChanged'")
 want_since=$(sql "SELECT count(*) FROM workhooks.delivery WHERE received_at >= '$t0' AND $derivable")
+want_later=$(sql "SELECT count(*) FROM workhooks.delivery WHERE received_at >= '$tmid' AND $derivable")
 want_ws_since=$(sql "SELECT count(*) FROM workhooks.delivery WHERE source = 'worksome' AND received_at >= '$t0' AND $derivable")
 
 {
@@ -119,6 +121,28 @@ want_ws_since=$(sql "SELECT count(*) FROM workhooks.delivery WHERE source = 'wor
 		echo "SELECT 'filtered|$t|' || (SELECT count(*) FROM ((TABLE snap_$t EXCEPT ALL TABLE workhooks.$t)
 			UNION ALL (TABLE workhooks.$t EXCEPT ALL TABLE snap_$t)) AS x);"
 	done
+	# Out of order: the later half first, then everything (the earlier
+	# deliveries applied after later ones, as Worksome may deliver them).
+	echo "TRUNCATE $(for t in $derived; do printf 'workhooks.%s, ' "$t"; done | sed -e 's/, $//');"
+	echo "SELECT 'count|later|' || workhooks.rederive(since => '$tmid');"
+	echo "SELECT 'count|all2|' || workhooks.rederive();"
+	for t in $derived; do
+		echo "SELECT 'unordered|$t|' || (SELECT count(*) FROM ((TABLE snap_$t EXCEPT ALL TABLE workhooks.$t)
+			UNION ALL (TABLE workhooks.$t EXCEPT ALL TABLE snap_$t)) AS x);"
+	done
+	# A derive that wrote wrong rows (a bug since fixed): rederive puts
+	# them right, per-delivery rows and aggregates alike.
+	echo "UPDATE workhooks.timeline_change SET worker_id = 'wrong', received_at = now() - interval '1 day';"
+	echo "UPDATE workhooks.worksome_hire_version SET status = 'wrong', rate = 0;"
+	echo "UPDATE workhooks.worksome_hire SET status = 'wrong', event = 'wrong';"
+	echo "UPDATE workhooks.worksome_trusted_contact SET status = 'wrong';"
+	echo "DELETE FROM workhooks.worksome_job_owner;"
+	echo "UPDATE workhooks.worker_contact SET times_added = 99;"
+	echo "SELECT 'count|fix|' || workhooks.rederive();"
+	for t in $derived; do
+		echo "SELECT 'fixed|$t|' || (SELECT count(*) FROM ((TABLE snap_$t EXCEPT ALL TABLE workhooks.$t)
+			UNION ALL (TABLE workhooks.$t EXCEPT ALL TABLE snap_$t)) AS x);"
+	done
 	echo "ROLLBACK;"
 } >"$_t_tmp/rederive.sql"
 out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" -f "$_t_tmp/rederive.sql" 2>&1)
@@ -142,6 +166,13 @@ is "$(val count worksome-since)" "$want_ws_since" "rederive('worksome', 'worksom
 is "$(val count none)" 0 "rederive() of an endpoint with no deliveries applies none"
 for t in $derived; do
 	is "$(val filtered "$t")" 0 "$t: still identical after the filtered runs"
+done
+is "$(val count later)" "$want_later" "rederive(since => the middle) applies the later deliveries first ($want_later)"
+for t in $derived; do
+	is "$(val unordered "$t")" 0 "$t: later deliveries first, then all: identical (any order of application)"
+done
+for t in $derived; do
+	is "$(val fixed "$t")" 0 "$t: rows a faulty derive wrote are replaced by rederive()"
 done
 
 # ------------------------------------------------------------ refused bodies
