@@ -25,8 +25,13 @@ static const struct endpoint ep = {
 	.store = "workhooks.store_offer_event_deleted",
 };
 
+#ifdef WH_MODULE
+/* The database module validates stored bodies with it (pg/module.h). */
+const struct endpoint *const wh_module_offer_event_deleted = &ep;
+#else
 int
 main(int argc, char *argv[])
 {
 	return serve_main(&ep, argc, argv);
 }
+#endif

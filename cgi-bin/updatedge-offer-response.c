@@ -29,8 +29,13 @@ static const struct endpoint ep = {
 	.store = "workhooks.store_offer_response",
 };
 
+#ifdef WH_MODULE
+/* The database module validates stored bodies with it (pg/module.h). */
+const struct endpoint *const wh_module_offer_response = &ep;
+#else
 int
 main(int argc, char *argv[])
 {
 	return serve_main(&ep, argc, argv);
 }
+#endif

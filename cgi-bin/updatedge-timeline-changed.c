@@ -52,8 +52,13 @@ static const struct endpoint ep = {
 	.store = "workhooks.store_timeline_changed",
 };
 
+#ifdef WH_MODULE
+/* The database module validates stored bodies with it (pg/module.h). */
+const struct endpoint *const wh_module_timeline_changed = &ep;
+#else
 int
 main(int argc, char *argv[])
 {
 	return serve_main(&ep, argc, argv);
 }
+#endif

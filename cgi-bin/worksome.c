@@ -47,6 +47,47 @@ static const struct ws_event *const events[] = {
 #define NEVENTS	(sizeof(events) / sizeof(events[0]))
 
 /*
+ * Validate a parsed body whose envelope passed (req->vals holds the
+ * envelope's values) against its event: a known event's own field table
+ * (its values then replace the envelope's in req->vals), its extra rows
+ * and its check.  *evp is the event's descriptor, or NULL for an event
+ * not in the table (the delivery only).  The worker's route() and the
+ * database module's re-derivation (pg/fields.c) both call it.
+ */
+enum status
+ws_validate(struct request *req, const struct ws_event **evp)
+{
+	/* Borrowed from the root: valid until request_free(). */
+	const char *name = req->vals[F_EVENT].s;
+	const struct ws_event *ev = NULL;
+	struct value extra[VALID_MAX_FIELDS];
+	struct verror verr;
+	enum status st;
+	size_t i;
+
+	for (i = 0; i < NEVENTS; i++)
+		if (strcmp(events[i]->name, name) == 0) {
+			ev = events[i];
+			break;
+		}
+	*evp = ev;
+	if (ev == NULL)
+		return ST_OK;
+	if (ev->fields != NULL && (st = valid_fields(req->root,
+	    ev->fields, req->vals, &verr)) != ST_OK)
+		return serve_fail(req, st, "invalid field", verr.field,
+		    verr.detail);
+	if (ev->extra != NULL && (st = valid_fields(req->root,
+	    ev->extra, extra, &verr)) != ST_OK)
+		return serve_fail(req, st, "invalid field", verr.field,
+		    verr.detail);
+	if (ev->check != NULL && (st = ev->check(req)) != ST_OK)
+		return st;
+	return ST_OK;
+}
+
+#ifndef WH_MODULE
+/*
  * One store statement per event, and the last for unknown events; made in
  * main() before the loop, prepared once per connection by db_exec().
  * Process lifetime: never freed.
@@ -56,37 +97,20 @@ static struct db_stmt stmts[NEVENTS + 1];
 static enum status
 route(struct request *req)
 {
-	/* Borrowed from the root: valid until request_free(). */
 	const char *name = req->vals[F_EVENT].s;
-	const struct ws_event *ev = NULL;
-	struct db_stmt *stmt = &stmts[NEVENTS];
-	struct value extra[VALID_MAX_FIELDS];
-	struct verror verr;
+	const struct ws_event *ev;
 	enum status st;
 	size_t i;
 
-	for (i = 0; i < NEVENTS; i++)
-		if (strcmp(events[i]->name, name) == 0) {
-			ev = events[i];
-			stmt = &stmts[i];
-			break;
-		}
-	if (ev != NULL) {
-		if (ev->fields != NULL && (st = valid_fields(req->root,
-		    ev->fields, req->vals, &verr)) != ST_OK)
-			return serve_fail(req, st, "invalid field", verr.field,
-			    verr.detail);
-		if (ev->extra != NULL && (st = valid_fields(req->root,
-		    ev->extra, extra, &verr)) != ST_OK)
-			return serve_fail(req, st, "invalid field", verr.field,
-			    verr.detail);
-		if (ev->check != NULL && (st = ev->check(req)) != ST_OK)
-			return st;
-	}
+	if ((st = ws_validate(req, &ev)) != ST_OK)
+		return st;
+	for (i = 0; i < NEVENTS && events[i] != ev; i++)
+		continue;
 	/* The event's validated values follow the delivery (serve.h). */
-	return serve_store_with(req, stmt, name, NULL,
+	return serve_store_with(req, &stmts[i], name, NULL,
 	    ev != NULL ? ev->fields : NULL);
 }
+#endif
 
 static const struct endpoint ep = {
 	.name = "worksome",
@@ -96,9 +120,15 @@ static const struct endpoint ep = {
 	.body = BODY_JSON,
 	.database = 1,
 	.fields = fields,
+#ifndef WH_MODULE
 	.handler = route,
+#endif
 };
 
+#ifdef WH_MODULE
+/* The database module validates stored bodies with it (pg/module.h). */
+const struct endpoint *const wh_module_worksome = &ep;
+#else
 int
 main(int argc, char *argv[])
 {
@@ -113,3 +143,4 @@ main(int argc, char *argv[])
 	serve_store_stmt(&stmts[NEVENTS], "worksome_raw", WS_STORE_RAW);
 	return serve_main(&ep, argc, argv);
 }
+#endif

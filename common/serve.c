@@ -19,6 +19,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "params.h"
 #include "serve.h"
 
 extern char **environ;
@@ -144,16 +145,7 @@ io_write(struct request *req, const char *buf, size_t n)
 		FCGX_PutStr(buf, (int)n, io->fcgi->out);
 }
 
-enum status
-serve_fail(struct request *req, enum status st, const char *reason,
-    const char *field, const char *detail)
-{
-	req->st = st;
-	req->reason = reason;
-	req->field = field;
-	req->detail = detail;
-	return st;
-}
+/* serve_fail(): common/params.c, shared with the database module. */
 
 void
 serve_reply(struct request *req, char *json)
@@ -205,20 +197,6 @@ store_stmt_build(struct db_stmt *stmt, int nfields)
 	stmt->sql = sql;
 	stmt->nparams = SERVE_STORE_NPARAMS + nfields;
 	return 1;
-}
-
-/* A date-time as PostgreSQL reads it under any setting: UTC, to the µs. */
-static void
-format_utc(char *buf, size_t size, const struct wtime *t)
-{
-	struct tm tm;
-	time_t sec = (time_t)t->sec;
-	size_t n;
-
-	gmtime_r(&sec, &tm);
-	/* strftime, then the microseconds: no truncation warning. */
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%06uZ", (unsigned)t->usec % 1000000u);
 }
 
 /* "\x" and the hex SHA-256 of the body: bytea input. */
@@ -316,28 +294,6 @@ wake_flush(struct worker *w, int force)
 	PQclear(res);
 }
 
-/*
- * Rows passed as parameters: scalars.  Objects, arrays and any-values are
- * not (json-c would write back an integer beyond 64 bits clamped): a
- * store that reads them takes them from the raw body, parsed once.
- */
-static int
-store_scalar(enum ftype t)
-{
-	switch (t) {
-	case FT_STRING:
-	case FT_ID:
-	case FT_DATETIME:
-	case FT_DATE:
-	case FT_ENUM:
-	case FT_EMAIL:
-	case FT_NUMSTR:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 enum status
 serve_store(struct request *req, struct db_stmt *stmt, const char *event,
     const char *subject)
@@ -351,17 +307,12 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 {
 	struct worker *w = req->w;
 	const char *vals[SERVE_STORE_NPARAMS + VALID_MAX_FIELDS];
-	char at[64], sha[2 + 64 + 1], *reply, *end;
-	char times[VALID_MAX_FIELDS][64];
-	const struct value *v;
+	char at[PARAMS_TIME_MAX], sha[2 + 64 + 1], *reply, *end;
+	char times[VALID_MAX_FIELDS][PARAMS_TIME_MAX];
 	PGresult *res = NULL;
 	enum status st;
-	int i, k, nf = 0;
+	int nf = params_count(fields);
 
-	if (fields != NULL)
-		for (i = 0; i < VALID_MAX_FIELDS && fields[i].key != NULL; i++)
-			if (store_scalar(fields[i].type))
-				nf++;
 	if (stmt->nparams < 0 && !store_stmt_build(stmt, nf))
 		return serve_fail(req, ST_INTERNAL, "out of memory", NULL, NULL);
 	if (stmt->nparams != SERVE_STORE_NPARAMS + nf) {
@@ -373,7 +324,7 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 		return serve_fail(req, ST_INTERNAL, "sha256", NULL, NULL);
 	at[0] = '\0';
 	if (req->timestamp != NULL)
-		format_utc(at, sizeof(at), &req->signed_at);
+		params_utc(at, sizeof(at), &req->signed_at);
 	vals[0] = w->ep->name;
 	vals[1] = event;
 	vals[2] = req->body != NULL ? req->body : "";
@@ -383,44 +334,10 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 	vals[6] = req->timestamp;
 	vals[7] = req->timestamp != NULL ? at : NULL;
 	vals[8] = subject;
-	/* The validated scalar values, one per scalar row of the table. */
-	for (i = 0, k = SERVE_STORE_NPARAMS; nf > 0 && i < VALID_MAX_FIELDS &&
-	    fields[i].key != NULL; i++) {
-		if (!store_scalar(fields[i].type))
-			continue;
-		v = &req->vals[i];
-		vals[k] = NULL;
-		if (v->present && v->json != NULL)
-			switch (fields[i].type) {
-			case FT_DATETIME:
-				format_utc(times[i], sizeof(times[i]), &v->t);
-				vals[k] = times[i];
-				break;
-			case FT_NUMSTR:
-				if (json_object_is_type(v->json, json_type_string)) {
-					vals[k] = v->s;
-					break;
-				}
-				/*
-				 * json-c keeps a fraction's text but clamps an
-				 * integer beyond 64 bits to the bound: refuse
-				 * what would be stored wrong.
-				 */
-				if (json_object_is_type(v->json, json_type_int) &&
-				    (json_object_get_int64(v->json) == INT64_MAX ||
-				    json_object_get_int64(v->json) == INT64_MIN))
-					return serve_fail(req, ST_BAD_REQUEST,
-					    "invalid field", fields[i].key,
-					    "integer beyond 64 bits");
-				vals[k] = json_object_to_json_string_ext(v->json,
-				    JSON_C_TO_STRING_PLAIN);
-				break;
-			default:	/* strings, ids, enums, emails, dates */
-				vals[k] = v->s;
-				break;
-			}
-		k++;
-	}
+	/* The validated scalar values (params.h): the module's too. */
+	if ((st = params_fields(req, fields, vals + SERVE_STORE_NPARAMS,
+	    times)) != ST_OK)
+		return st;
 	req->event = event;
 	st = db_exec(&w->db, stmt, vals, &res, req->why, sizeof(req->why));
 	if (st != ST_OK)

@@ -94,7 +94,8 @@ const char	*serve_param(struct request *, const char *name);
 
 /*
  * Fail the request: st with a static reason (logged and counted); for
- * 400, field and detail (static) go into the JSON error body.
+ * 400, field and detail (static) go into the JSON error body.  Defined
+ * in common/params.c, which the database module (pg/) links too.
  */
 enum status	serve_fail(struct request *, enum status st, const char *reason,
 		    const char *field, const char *detail);
@@ -120,7 +121,8 @@ void		serve_store_stmt(struct db_stmt *stmt, const char *name,
  *   $6 secret_label text, $7 signed_timestamp text (as received),
  *   $8 signed_at timestamptz, $9 subject text,
  * then one parameter per scalar row of fields (the table the request
- * was validated with, its values in req->vals), in the table's order,
+ * was validated with, its values in req->vals; params_fields(),
+ * common/params.c, which workhooks.fields() shares), in the table's order,
  * NULL when absent: strings, ids, enums, emails and dates as their text;
  * date-times in UTC to the microsecond, exactly the validated value;
  * numbers as sent (an integer beyond 64 bits is a 400: json-c clamps it).

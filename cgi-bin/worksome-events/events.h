@@ -52,6 +52,13 @@ extern const struct ws_event	ws_hire_cancelled;
 extern const struct ws_event	ws_hire_terminated;
 extern const struct ws_event	ws_trusted_contact_updated;
 
+/*
+ * The event's rules for a body whose envelope passed (worksome.c): *evp
+ * is its descriptor, NULL for an event not in the table.
+ */
+enum status			ws_validate(struct request *,
+				    const struct ws_event **evp);
+
 /* Any other event with a valid signature: the delivery only. */
 #define WS_STORE_RAW		"workhooks.store_worksome_raw"
 

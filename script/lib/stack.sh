@@ -21,6 +21,10 @@
 #                   (apache/workhooks-cgi.conf) on this port
 #   WH_WORKERS      worker processes per endpoint (multiwatch -f), default 6
 #   WH_PG_SETTINGS  extra postgresql.conf lines (e.g. "fsync = off")
+#   WH_PGLIB        optional: a directory postgres can read holding the
+#                   PostgreSQL module workhooks.so (a build's pg/); the
+#                   cluster's dynamic_library_path then looks there before
+#                   $libdir, so nothing is installed into the system
 #   WH_WORKER_ENV   extra NAME=value words for the workers' environment
 #                   (sanitizer options)
 #
@@ -249,6 +253,7 @@ pg_start() {
 		printf "unix_socket_directories = '%s'\n" "$WH_PGSOCK"
 		printf "unix_socket_permissions = 0777\n"
 		printf "max_connections = 200\n"
+		[ -z "${WH_PGLIB:-}" ] || printf "dynamic_library_path = '%s:\$libdir'\n" "$WH_PGLIB"
 		printf '%s\n' "${WH_PG_SETTINGS:-}"
 	} | wh_as_db tee "$WH_PGDATA/workhooks.conf" >/dev/null
 	wh_as_db "$WH_PGBIN/pg_ctl" start -w -t 60 -s -D "$WH_PGDATA" \

@@ -2,17 +2,23 @@
 -- workhooks.delivery_key decides (sql/003_retention.sql): a key seen
 -- before is a repeat even when its inbox row was pruned or deleted, and
 -- then the inbox row, if it is still there, counts it too.  Returns the
--- delivery id, how many times it has now arrived, and whether this call
--- inserted it (only then may the caller derive rows from it).  p_sha256
+-- delivery id, how many times it has now arrived, whether this call
+-- inserted it (only then may the caller derive rows from it), and when it
+-- was first received (the inbox row's received_at: derived rows take
+-- their times from the delivery, never from the clock, so that
+-- workhooks.rederive() makes them again identical).  p_sha256
 -- is the body's SHA-256 as the endpoint computed it; a delivery with a
 -- subject (contact/new) is identified by the subject instead.  Called only
 -- by the store functions (as their owner); nobody may execute it directly
 -- (90-privileges.sql).
+DROP FUNCTION IF EXISTS workhooks.record_delivery(text, text, text, text, bytea,
+	text, text, text, timestamptz, text, OUT bigint, OUT bigint, OUT boolean);
 CREATE OR REPLACE FUNCTION workhooks.record_delivery(
 	p_source text, p_endpoint text, p_event text, p_body text,
 	p_sha256 bytea, p_signature text, p_secret_label text,
 	p_signed_timestamp text, p_signed_at timestamptz, p_subject text,
-	OUT delivery_id bigint, OUT times_received bigint, OUT is_new boolean)
+	OUT delivery_id bigint, OUT times_received bigint, OUT is_new boolean,
+	OUT received_at timestamptz)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -26,6 +32,7 @@ BEGIN
 		SET times = k.times + 1, last_seen = now()
 	RETURNING k.delivery_id, k.times, (k.xmax = 0), k.first_seen
 	INTO delivery_id, times_received, is_new, v_first;
+	received_at := v_first;
 
 	IF is_new THEN
 		INSERT INTO workhooks.delivery

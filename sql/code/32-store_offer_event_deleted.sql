@@ -1,5 +1,6 @@
 -- POST /offer/eventDeleted (cgi-bin/updatedge-offer-event-deleted.c);
--- parameters as in 30-store_timeline_changed.sql.
+-- parameters as in 30-store_timeline_changed.sql.  The row of a new
+-- delivery: 36-derive_offer_event_deleted.sql.
 CREATE OR REPLACE FUNCTION workhooks.store_offer_event_deleted(
 	p_endpoint text, p_event text, p_body text, p_sha256 bytea,
 	p_signature text, p_secret_label text, p_signed_timestamp text,
@@ -10,16 +11,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_new	boolean;
+	v_at	timestamptz;
 BEGIN
-	SELECT d.delivery_id, d.times_received, d.is_new
-	INTO delivery_id, times_received, v_new
+	SELECT d.delivery_id, d.times_received, d.is_new, d.received_at
+	INTO delivery_id, times_received, v_new, v_at
 	FROM workhooks.record_delivery('updatedge', p_endpoint, p_event, p_body,
 		p_sha256, p_signature, p_secret_label, p_signed_timestamp,
 		p_signed_at, p_subject) AS d;
 	IF v_new THEN
-		INSERT INTO workhooks.offer_event_deleted
-			(delivery_id, offer_id, worker_id, event_start)
-		VALUES (store_offer_event_deleted.delivery_id, p_offer_id,
+		PERFORM workhooks.derive_offer_event_deleted(
+			store_offer_event_deleted.delivery_id, v_at, p_offer_id,
 			p_worker_id, p_event_start);
 	END IF;
 END

@@ -1,5 +1,7 @@
 -- The trusted contact of a Worksome delivery becomes current unless a
--- later delivery has already been applied.
+-- later delivery has already been applied; first_received_at is the
+-- earliest applied.  The same row in any order of application, and
+-- applying a delivery again changes nothing (workhooks.rederive()).
 CREATE OR REPLACE FUNCTION workhooks.worksome_apply_trusted_contact(p_delivery bigint,
 	p_event text, tc jsonb, p_worker_id text, p_received_at timestamptz)
 RETURNS void
@@ -14,11 +16,13 @@ BEGIN
 	       p_delivery, p_event, p_received_at, p_received_at
 	WHERE tc->>'id' IS NOT NULL
 	ON CONFLICT (id) DO UPDATE SET
-		account_id = excluded.account_id,
-		external_identifier = excluded.external_identifier,
-		status = excluded.status, worker_id = excluded.worker_id,
-		delivery_id = excluded.delivery_id, event = excluded.event,
-		received_at = excluded.received_at
-	WHERE x.delivery_id < excluded.delivery_id;
+		account_id = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.account_id ELSE x.account_id END,
+		external_identifier = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.external_identifier ELSE x.external_identifier END,
+		status = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.status ELSE x.status END,
+		worker_id = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.worker_id ELSE x.worker_id END,
+		event = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.event ELSE x.event END,
+		received_at = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.received_at ELSE x.received_at END,
+		delivery_id = greatest(x.delivery_id, excluded.delivery_id),
+		first_received_at = least(x.first_received_at, excluded.first_received_at);
 END
 $$;

@@ -2,8 +2,7 @@
 -- (cgi-bin/worksome-events/trusted_contact_updated.c): the nine delivery
 -- parameters, then its field table's scalar rows: the trusted contact's
 -- and the worker's ids; the two objects are read from the body, parsed
--- once.  Derived: the worker and the trusted contact, when this delivery
--- is the latest for them.
+-- once.  Derived, for a new delivery: 47-derive_worksome_trusted_contact.sql.
 DROP FUNCTION IF EXISTS workhooks.store_worksome_trusted_contact(text, text, text, bytea,
 	text, text, text, timestamptz, text, jsonb, jsonb, text, text);
 CREATE OR REPLACE FUNCTION workhooks.store_worksome_trusted_contact(
@@ -16,21 +15,17 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_new	boolean;
-	v_data	jsonb;
+	v_at	timestamptz;
 BEGIN
-	SELECT d.delivery_id, d.times_received, d.is_new
-	INTO delivery_id, times_received, v_new
+	SELECT d.delivery_id, d.times_received, d.is_new, d.received_at
+	INTO delivery_id, times_received, v_new, v_at
 	FROM workhooks.record_delivery('worksome', p_endpoint, p_event, p_body,
 		p_sha256, p_signature, p_secret_label, p_signed_timestamp,
 		p_signed_at, p_subject) AS d;
 	IF v_new THEN
-		v_data := p_body::jsonb->'data';
-		PERFORM workhooks.worksome_apply_worker(
-			store_worksome_trusted_contact.delivery_id, p_event,
-			v_data->'worker', now());
-		PERFORM workhooks.worksome_apply_trusted_contact(
-			store_worksome_trusted_contact.delivery_id, p_event,
-			v_data->'trustedContact', p_worker_id, now());
+		PERFORM workhooks.derive_worksome_trusted_contact(
+			store_worksome_trusted_contact.delivery_id, v_at, p_event,
+			p_body, p_trusted_contact_id, p_worker_id);
 	END IF;
 END
 $$;

@@ -10,6 +10,9 @@
 -- The helpers (record_delivery, worksome_*, suggestion_*) and the trigger
 -- functions run inside those, as their owner, or as whoever writes the
 -- tables (the database owner loading people): nobody else calls them.
+-- rederive(), fields() and the derive_* functions are for the database
+-- owner (or a superuser) at psql only (README "Re-derive after a fix"):
+-- granted to nobody.
 -- tests/integration/t-schema.sh audits pg_proc against this list.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA workhooks FROM PUBLIC, workhooks_writer, workhooks_reader;
 GRANT EXECUTE ON FUNCTION

@@ -37,6 +37,8 @@ want=(usr/sbin/workhooks-migrate usr/bin/workhooks-send
 	usr/share/man/man8/workhooks-migrate.8 usr/share/man/man1/workhooks-send.1
 	usr/share/man/man1/workhooks-listen.1)
 for e in $endpoints; do want+=("usr/libexec/workhooks/$e"); done
+# The PostgreSQL module (workhooks.rederive), into the server's $libdir.
+want+=("$(pg_config --pkglibdir | sed -e 's|^/||')/workhooks.so")
 for f in "$WH_ROOT"/sql/[0-9]*.sql "$WH_ROOT"/sql/code/*.sql; do
 	[ -f "$f" ] && want+=("usr/share/workhooks/${f#"$WH_ROOT"/}")
 done
