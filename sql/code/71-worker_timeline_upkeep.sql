@@ -35,6 +35,11 @@ BEGIN
 	ELSE
 		SELECT array_agg(DISTINCT o.worker_id) INTO v_workers FROM old_rows AS o;
 	END IF;
+	-- Every live delivery's INSERT ... ON CONFLICT DO UPDATE fires the
+	-- UPDATE trigger too, with no row updated: nothing to do.
+	IF v_workers IS NULL THEN
+		RETURN NULL;
+	END IF;
 	DELETE FROM workhooks.worker_timeline WHERE worker_id = ANY (v_workers);
 	INSERT INTO workhooks.worker_timeline
 	SELECT c.worker_id, max(c.completed_at), max(c.max_available_now),
