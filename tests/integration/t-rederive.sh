@@ -18,7 +18,7 @@ WS=$BASE_URL/worksome
 run=rd$$x$RANDOM
 
 # The derived tables (README "Data"): what rederive makes again.
-derived="timeline_change offer_response offer_event_deleted worker_contact
+derived="timeline_change worker_timeline offer_response offer_event_deleted worker_contact
 worksome_worker worksome_trusted_contact worksome_hire_version worksome_job_owner
 worksome_custom_field_value worksome_hire worksome_relationship"
 
