@@ -16,3 +16,4 @@ INSERT INTO workhooks.worker_timeline
 SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
 FROM workhooks.timeline_change
 GROUP BY worker_id;
+GRANT SELECT ON workhooks.worker_timeline TO workhooks_reader;
