@@ -125,16 +125,6 @@ probe_read(struct pool *p)
 	p->fd = -1;
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Probe every pool named in list (blanks or commas between names). */
 static size_t
 probe_pools(const char *dir, const char *list, struct pool *pools)
@@ -158,7 +148,7 @@ probe_pools(const char *dir, const char *list, struct pool *pools)
 		s += len;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((left = PROBE_MS - ms_since(&t0)) > 0) {
+	while ((left = PROBE_MS - wtime_ms_since(&t0)) > 0) {
 		for (i = k = 0; i < np; i++)
 			if (pools[i].fd >= 0) {
 				pfd[k].fd = pools[i].fd;

@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "wtime.h"
 
 /* How long an unattended (non-blocking) connection attempt may take. */
 #define DB_ASYNC_DEADLINE	10
@@ -158,16 +159,6 @@ db_connect(struct db *db, char *why, size_t size)
 	return setup(db, why, size);
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 enum status
 db_connect_nowait(struct db *db, long wait_ms, char *why, size_t size)
 {
@@ -199,7 +190,7 @@ db_connect_nowait(struct db *db, long wait_ms, char *why, size_t size)
 		pfd.events = db->poll == PGRES_POLLING_READING ? POLLIN :
 		    POLLOUT;
 		pfd.revents = 0;
-		left = wait_ms - ms_since(&t0);
+		left = wait_ms - wtime_ms_since(&t0);
 		if (pfd.fd < 0 || poll(&pfd, 1, left > 0 ? (int)left : 0) <= 0)
 			break;		/* not ready: come back later */
 		ps = PQconnectPoll(db->conn);

@@ -242,13 +242,6 @@ wake_note(struct worker *w, long long delivery)
 		w->wake_id = delivery;
 }
 
-static long
-ms_since(const struct timespec *a, const struct timespec *b)
-{
-	return (long)((b->tv_sec - a->tv_sec) * 1000 +
-	    (b->tv_nsec - a->tv_nsec) / 1000000);
-}
-
 /*
  * Milliseconds until the noted wake-up is due: -1 when none is noted, 0
  * when it is due now.
@@ -256,13 +249,11 @@ ms_since(const struct timespec *a, const struct timespec *b)
 static long
 wake_due_in(const struct worker *w)
 {
-	struct timespec now;
 	long left;
 
 	if (w->wake_id == 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = w->cfg.notify_interval - ms_since(&w->wake_last, &now);
+	left = w->cfg.notify_interval - wtime_ms_since(&w->wake_last);
 	return left > 0 ? left : 0;
 }
 

@@ -1,5 +1,6 @@
 /* wtime — strict ISO 8601 parsing without locale or libc time zones. */
 #include <string.h>
+#include <time.h>
 
 #include "wtime.h"
 
@@ -151,4 +152,14 @@ wtime_cmp(const struct wtime *a, const struct wtime *b)
 	if (a->usec != b->usec)
 		return a->usec < b->usec ? -1 : 1;
 	return 0;
+}
+
+long
+wtime_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
 }

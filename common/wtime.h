@@ -37,4 +37,8 @@ int	wtime_cmp(const struct wtime *a, const struct wtime *b);
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
 int64_t	wtime_days(int y, int m, int d);
 
+struct timespec;
+/* Milliseconds from t0 (CLOCK_MONOTONIC) to now. */
+long	wtime_ms_since(const struct timespec *t0);
+
 #endif
