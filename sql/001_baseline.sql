@@ -45,10 +45,40 @@ GRANT SELECT ON workhooks.schema_migration TO workhooks_writer;	-- /healthz
 -- The inbox: every accepted request, exactly as it came.  Nothing derived
 -- from a delivery is ever the only copy of it.  The parsed body is not
 -- kept beside the raw one (measured: README "Data"); the view
--- workhooks.delivery_json parses it on read.
+-- workhooks.delivery_json parses it on read.  The inbox is partitioned by
+-- month of received_at (README "Retention": workhooks.prune() drops whole
+-- months; sql/code/22-delivery_partitions_ensure.sql makes them).
+--
+-- Repeats are detected in workhooks.delivery_key, the dedupe ledger: one
+-- row per (source, endpoint, dedup_key) with the delivery id, first and
+-- last time seen and how many times.  A partitioned table cannot enforce
+-- uniqueness across partitions on columns without the partition key, and
+-- the point is that the ledger stays when the partition holding the body
+-- is dropped: a body re-sent after its delivery was pruned (or deleted by
+-- hand) is still a repeat, answered 200 and never derived again.  prune()
+-- also drops the ledger rows older than the dedup window.
+--
+-- Ids come from a sequence (identity columns on partitioned tables need
+-- PostgreSQL 17); the ledger draws them, the inbox row takes the same id.
+
+CREATE SEQUENCE workhooks.delivery_ids AS bigint;
+
+CREATE TABLE workhooks.delivery_key (
+	source		text NOT NULL,
+	endpoint	text NOT NULL,
+	dedup_key	bytea NOT NULL,
+	delivery_id	bigint NOT NULL DEFAULT pg_catalog.nextval('workhooks.delivery_ids'),
+	first_seen	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	last_seen	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	times		bigint NOT NULL DEFAULT 1,
+	PRIMARY KEY (source, endpoint, dedup_key)
+);
+CREATE INDEX delivery_key_last_seen ON workhooks.delivery_key (last_seen);
+COMMENT ON TABLE workhooks.delivery_key IS
+	'Dedupe ledger: every delivery key seen within the dedup window (workhooks.prune), with its delivery id, first/last seen and count; a repeat is detected here even after its body was pruned.';
 
 CREATE TABLE workhooks.delivery (
-	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id			bigint NOT NULL,	-- workhooks.delivery_key.delivery_id
 	source			text NOT NULL CHECK (source IN ('updatedge', 'worksome')),
 	endpoint		text NOT NULL,		-- 'events/timelineChanged', 'worksome', ...
 	event			text,			-- Worksome's event name
@@ -63,13 +93,16 @@ CREATE TABLE workhooks.delivery (
 	secret_label		text,			-- label of the configured secret that verified it
 	signed_timestamp	text,			-- updatedge Timestamp header as received
 	signed_at		timestamptz,		-- ... parsed: received_at - signed_at is clock skew
-	CONSTRAINT delivery_once UNIQUE (source, endpoint, dedup_key)
-);
+	PRIMARY KEY (id, received_at)
+) PARTITION BY RANGE (received_at);
 CREATE INDEX delivery_received_at ON workhooks.delivery (received_at);
 COMMENT ON TABLE workhooks.delivery IS
-	'Every accepted webhook delivery, raw body as received; repeats counted in times_received.';
+	'Every accepted webhook delivery, raw body as received, partitioned by month of received_at (workhooks.prune drops old months); repeats counted in times_received and in workhooks.delivery_key.';
 COMMENT ON COLUMN workhooks.delivery.signature IS
 	'Not readable by workhooks_reader: with signed_timestamp, an updatedge Authorization replays for any body within the window (README "Roles").';
+-- Rows with no monthly partition yet land here;
+-- workhooks.delivery_partitions_ensure() moves them out.
+CREATE TABLE workhooks.delivery_default PARTITION OF workhooks.delivery DEFAULT;
 
 -- Refused requests, counted (never stored with their bodies).
 CREATE TABLE workhooks.rejected (
@@ -83,6 +116,8 @@ CREATE TABLE workhooks.rejected (
 );
 COMMENT ON TABLE workhooks.rejected IS
 	'Refused requests per endpoint, HTTP status, reason and hour; workers flush their counters every reject_flush_interval seconds.';
+-- prune() deletes refused-request counts by hour.
+CREATE INDEX rejected_hour ON workhooks.rejected (hour);
 
 -- ------------------------------------------------------------------------
 -- updatedge (protocol §2).
@@ -384,7 +419,7 @@ GRANT SELECT ON workhooks.schema_migration, workhooks.rejected,
 	workhooks.worksome_worker, workhooks.worksome_trusted_contact,
 	workhooks.worksome_hire_version, workhooks.worksome_job_owner,
 	workhooks.worksome_custom_field_value, workhooks.worksome_hire,
-	workhooks.worksome_relationship
+	workhooks.worksome_relationship, workhooks.delivery_key
 	TO workhooks_reader;
 GRANT SELECT (id, source, endpoint, event, received_at, last_received_at,
 	times_received, body, body_sha256, dedup_key, subject, secret_label,

@@ -1,5 +1,5 @@
 -- Record one delivery, or count a repeat of it.  The dedupe ledger
--- workhooks.delivery_key decides (sql/003_retention.sql): a key seen
+-- workhooks.delivery_key decides (sql/001_baseline.sql): a key seen
 -- before is a repeat even when its inbox row was pruned or deleted, and
 -- then the inbox row, if it is still there, counts it too.  Returns the
 -- delivery id, how many times it has now arrived, whether this call

@@ -1,4 +1,4 @@
--- Monthly partitions of workhooks.delivery (sql/003_retention.sql), named
+-- Monthly partitions of workhooks.delivery (sql/001_baseline.sql), named
 -- delivery_YYYY_MM, months in UTC: make the partitions of this month and
 -- the next `ahead` months, and of every month that has rows in the default
 -- partition (moving those rows into it).  Returns how many partitions it

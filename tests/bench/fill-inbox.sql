@@ -52,7 +52,7 @@ SELECT CASE WHEN EXISTS (SELECT FROM information_schema.columns
 	THEN ', body::jsonb' ELSE '' END AS payload_val \gset
 
 -- The per-worker summary is made once at the end, not by its row trigger
--- 10M times (sql/004_worker_timeline.sql).
+-- 10M times (sql/003_worker_timeline.sql).
 ALTER TABLE workhooks.timeline_change DISABLE TRIGGER timeline_change_insert;
 
 -- psql has no loop, and one DO block would make one transaction of it
@@ -98,7 +98,7 @@ INSERT INTO workhooks.worker_timeline
 SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
 FROM workhooks.timeline_change GROUP BY worker_id;
 ALTER TABLE workhooks.timeline_change ENABLE TRIGGER timeline_change_insert;
--- The next delivery id (sql/003_retention.sql: the ledger hands them out).
+-- The next delivery id (sql/001_baseline.sql: the ledger hands them out).
 SELECT setval('workhooks.delivery_ids', :inbox) \g /dev/null
 DROP FUNCTION pg_temp.workhooks_fill_rows;
 ANALYZE workhooks.delivery;

@@ -98,7 +98,7 @@ is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 
 # The reader reads every table and view but delivery, and every column of
 # delivery but the two authentication headers (README "Roles").  The
-# inbox's monthly partitions (sql/003_retention.sql) are read through
+# inbox's monthly partitions (sql/001_baseline.sql) are read through
 # delivery only: a grant on one would show the headers.
 is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')

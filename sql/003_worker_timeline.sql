@@ -1,4 +1,4 @@
--- 004 worker_timeline: the per-worker summary behind the dashboard view
+-- 003 worker_timeline: the per-worker summary behind the dashboard view
 -- workhooks.worker_timeline_latest, kept by triggers on timeline_change
 -- (sql/code/71-worker_timeline_upkeep.sql), so the view reads one row per
 -- worker instead of aggregating every change ever received (8.9 s on a
