@@ -24,6 +24,7 @@ config_defaults(struct config *cfg)
 	cfg->lock_timeout = 5000;
 	cfg->body_timeout = 10000;
 	cfg->notify_interval = 50;
+	cfg->store_batch = 16;
 	cfg->log_level = LOG_INFO;
 }
 
@@ -251,6 +252,13 @@ apply(struct config *cfg, const char *key, const char *v, size_t vlen)
 		cfg->notify_interval = n;
 		return NULL;
 	}
+	if (strcmp(key, "store_batch") == 0) {
+		if (!ranged(v, 1, SERVE_BATCH_MAX, &n))
+			return "must be 1-" SERVE_BATCH_MAX_S " (1: one store "
+			    "statement per delivery)";
+		cfg->store_batch = n;
+		return NULL;
+	}
 	if (strcmp(key, "pool_dir") == 0) {
 		if (*v != '/' || vlen > 80)
 			return "must be an absolute directory, at most 80 bytes";
@@ -363,6 +371,7 @@ static const struct {
 	{ "WORKHOOKS_LOCK_TIMEOUT", "lock_timeout" },
 	{ "WORKHOOKS_BODY_TIMEOUT", "body_timeout" },
 	{ "WORKHOOKS_NOTIFY_INTERVAL", "notify_interval" },
+	{ "WORKHOOKS_STORE_BATCH", "store_batch" },
 	{ "WORKHOOKS_POOL_DIR", "pool_dir" },
 	{ "WORKHOOKS_POOLS", "pools" },
 	/* One secret each, labelled "env"; it replaces the file's secrets. */

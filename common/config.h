@@ -21,6 +21,9 @@
 #include "status.h"
 
 #define CONFIG_MAX_SECRETS	16
+/* The most deliveries one store statement takes (store_batch). */
+#define SERVE_BATCH_MAX		64
+#define SERVE_BATCH_MAX_S	"64"
 
 struct secret {
 	char		*label;		/* owned */
@@ -48,6 +51,7 @@ struct config {
 	long		 lock_timeout;		/* ms, 0 = none */
 	long		 body_timeout;		/* ms to read a body, 0 = none */
 	long		 notify_interval;	/* ms between a worker's wake-ups */
+	long		 store_batch;		/* deliveries per store statement, 1-SERVE_BATCH_MAX */
 	enum log_level	 log_level;
 	char		*pool_dir;		/* owned; /healthz probes sockets here */
 	char		*pools;			/* owned; NULL: every endpoint's */

@@ -165,7 +165,7 @@ opt(char *buf, size_t size, const char *s)
 void
 log_request(const struct log_request *r)
 {
-	char m[32], c[64], id[64], ev[96], sec[80], rs[512], d[32];
+	char m[32], c[64], id[64], ev[96], sec[80], rs[512], d[32], b[16];
 
 	if (r->http < 400 && level < LOG_INFO)
 		return;
@@ -180,14 +180,18 @@ log_request(const struct log_request *r)
 		snprintf(d, sizeof(d), "%lld", r->delivery);
 	else
 		snprintf(d, sizeof(d), "-");
+	if (r->batch > 0)
+		snprintf(b, sizeof(b), "%d", r->batch);
+	else
+		snprintf(b, sizeof(b), "-");
 	log_msg(r->http >= 500 ? LOG_ERROR : r->http >= 400 ? LOG_WARN :
 	    LOG_INFO,
 	    "endpoint=%s method=%s status=%d us=%lld delivery=%s "
 	    "duplicate=%s event=%s secret=%s client=%s request_id=%s "
-	    "reason=\"%s\"",
+	    "reason=\"%s\" batch=%s",
 	    r->endpoint, opt(m, sizeof(m), r->method), r->http, r->usec, d,
 	    r->duplicate < 0 ? "-" : r->duplicate ? "yes" : "no",
 	    opt(ev, sizeof(ev), r->event), opt(sec, sizeof(sec), r->secret),
 	    opt(c, sizeof(c), r->client), opt(id, sizeof(id), r->request_id),
-	    rs);
+	    rs, b);
 }

@@ -59,6 +59,7 @@ struct log_request {
 	int		 duplicate;
 	long long	 usec;
 	long long	 delivery;	/* 0: none */
+	int		 batch;		/* deliveries its store statement took; 0: none */
 };
 void	log_request(const struct log_request *);
 

@@ -24,10 +24,30 @@
 
 extern char **environ;
 
-/* Where a request's bytes come from: FastCGI streams or CGI stdio. */
+/*
+ * Where a request's bytes come from (FastCGI streams or CGI stdio), and
+ * its store once validated: serve_store_with() fills vals (pointing into
+ * the request, the FastCGI parameters and the buffers here) and either
+ * runs the statement or, with defer, leaves it for store_pending().
+ */
 struct io {
 	FCGX_Request	*fcgi;		/* NULL: plain CGI */
 	int		 unread;	/* body bytes may be left unread */
+	int		 defer;		/* the accept loop stores in batches */
+	struct db_stmt	*store;		/* non-NULL: a store is ready */
+	int		 batch;		/* deliveries its statement took (log) */
+	const char	*vals[SERVE_STORE_NPARAMS + VALID_MAX_FIELDS];
+	char		 sha[2 + 64 + 1];
+	char		 at[PARAMS_TIME_MAX];
+	char		 times[VALID_MAX_FIELDS][PARAMS_TIME_MAX];
+};
+
+/* One request in the worker's hands: a batch is an array of these. */
+struct slot {
+	FCGX_Request	 fr;
+	struct io	 io;
+	struct request	 req;
+	char		*path;		/* owned: req.path */
 };
 
 /*
@@ -174,6 +194,8 @@ serve_store_stmt(struct db_stmt *stmt, const char *name, const char *fn)
 	stmt->gen = 0;
 }
 
+#define STORE_SELECT	"SELECT delivery_id, times_received FROM "
+
 static int
 store_stmt_build(struct db_stmt *stmt, int nfields)
 {
@@ -184,8 +206,7 @@ store_stmt_build(struct db_stmt *stmt, int nfields)
 	size = strlen(stmt->sql) + 80 + (size_t)(SERVE_STORE_NPARAMS + nfields) * 6;
 	if ((sql = malloc(size)) == NULL)
 		return 0;
-	n = snprintf(sql, size, "SELECT delivery_id, times_received FROM %s(",
-	    stmt->sql);
+	n = snprintf(sql, size, STORE_SELECT "%s(", stmt->sql);
 	p = sql + n;
 	for (i = 1; i <= SERVE_STORE_NPARAMS + nfields; i++) {
 		n = snprintf(p, size - (size_t)(p - sql), "%s$%d",
@@ -285,6 +306,8 @@ wake_flush(struct worker *w, int force)
 	PQclear(res);
 }
 
+static enum status store_one(struct request *);
+
 enum status
 serve_store(struct request *req, struct db_stmt *stmt, const char *event,
     const char *subject)
@@ -297,10 +320,8 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
     const char *subject, const struct field *fields)
 {
 	struct worker *w = req->w;
-	const char *vals[SERVE_STORE_NPARAMS + VALID_MAX_FIELDS];
-	char at[PARAMS_TIME_MAX], sha[2 + 64 + 1], *reply, *end;
-	char times[VALID_MAX_FIELDS][PARAMS_TIME_MAX];
-	PGresult *res = NULL;
+	struct io *io = req->io;
+	const char **vals = io->vals;
 	enum status st;
 	int nf = params_count(fields);
 
@@ -311,26 +332,61 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 		    "store statement %s made for another field table", stmt->name);
 		return serve_fail(req, ST_INTERNAL, "store", NULL, NULL);
 	}
-	if (!body_sha256(req, sha))
+	if (!body_sha256(req, io->sha))
 		return serve_fail(req, ST_INTERNAL, "sha256", NULL, NULL);
-	at[0] = '\0';
+	io->at[0] = '\0';
 	if (req->timestamp != NULL)
-		params_utc(at, sizeof(at), &req->signed_at);
+		params_utc(io->at, sizeof(io->at), &req->signed_at);
 	vals[0] = w->ep->name;
 	vals[1] = event;
 	vals[2] = req->body != NULL ? req->body : "";
-	vals[3] = sha;
+	vals[3] = io->sha;
 	vals[4] = req->signature;
 	vals[5] = req->secret_label;
 	vals[6] = req->timestamp;
-	vals[7] = req->timestamp != NULL ? at : NULL;
+	vals[7] = req->timestamp != NULL ? io->at : NULL;
 	vals[8] = subject;
 	/* The validated scalar values (params.h): the module's too. */
 	if ((st = params_fields(req, fields, vals + SERVE_STORE_NPARAMS,
-	    times)) != ST_OK)
+	    io->times)) != ST_OK)
 		return st;
 	req->event = event;
-	st = db_exec(&w->db, stmt, vals, &res, req->why, sizeof(req->why));
+	io->store = stmt;
+	if (io->defer)
+		return ST_OK;		/* store_pending(), with the others */
+	return store_one(req);
+}
+
+/* The answer to a stored delivery, from the store's two result texts. */
+static enum status
+store_done(struct request *req, const char *id, const char *times)
+{
+	char *reply, *end;
+
+	req->delivery = strtoll(id, &end, 10);
+	req->times_received = strtoll(times, &end, 10);
+	wake_note(req->w, req->delivery);
+	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
+	    "\"duplicate\":%s}", req->delivery,
+	    req->times_received > 1 ? "true" : "false") < 0)
+		return serve_fail(req, ST_INTERNAL, "out of memory", NULL, NULL);
+	serve_reply(req, reply);
+	return ST_OK;
+}
+
+/* The ready store of one request, by itself: one statement. */
+static enum status
+store_one(struct request *req)
+{
+	struct io *io = req->io;
+	struct db_stmt *stmt = io->store;
+	PGresult *res = NULL;
+	enum status st;
+
+	io->store = NULL;
+	io->batch = 1;
+	st = db_exec(&req->w->db, stmt, io->vals, &res, req->why,
+	    sizeof(req->why));
 	if (st != ST_OK)
 		return serve_fail(req, st, "database", NULL, NULL);
 	if (PQntuples(res) != 1 || PQnfields(res) != 2) {
@@ -338,16 +394,204 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 		snprintf(req->why, sizeof(req->why), "store returned no row");
 		return serve_fail(req, ST_INTERNAL, "database", NULL, NULL);
 	}
-	req->delivery = strtoll(PQgetvalue(res, 0, 0), &end, 10);
-	req->times_received = strtoll(PQgetvalue(res, 0, 1), &end, 10);
+	st = store_done(req, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
 	PQclear(res);
-	wake_note(w, req->delivery);
-	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
-	    "\"duplicate\":%s}", req->delivery,
-	    req->times_received > 1 ? "true" : "false") < 0)
-		return serve_fail(req, ST_INTERNAL, "out of memory", NULL, NULL);
-	serve_reply(req, reply);
-	return ST_OK;
+	return st;
+}
+
+/*
+ * The statement that stores k deliveries with stmt's function: its call
+ * k times in one statement (so one transaction, one commit, one round
+ * trip), each row led by the request's place in the batch,
+ *   SELECT 1, d.delivery_id, d.times_received FROM fn($1, ...) AS d
+ *   UNION ALL SELECT 2, ... FROM fn($K+1, ...) AS d ...
+ * The function is called as it is for one delivery: the parameters take
+ * its argument types, and nothing in SQL knows about batches.  Made at
+ * first use for each (statement, k), kept for the process.
+ */
+struct batch_stmt {
+	const struct db_stmt	*base;
+	int			 k;
+	struct db_stmt		 s;
+	char			 name[96];
+};
+
+static struct db_stmt *
+batch_stmt(const struct db_stmt *stmt, int k)
+{
+	static struct batch_stmt *tab;
+	static size_t ntab, cap;
+	struct batch_stmt *b, *t;
+	const char *fn;
+	char *sql, *p;
+	size_t fnlen, size, i;
+	int j, a, np = stmt->nparams;
+
+	for (i = 0; i < ntab; i++)
+		if (tab[i].base == stmt && tab[i].k == k)
+			return &tab[i].s;
+	if (strncmp(stmt->sql, STORE_SELECT, strlen(STORE_SELECT)) != 0)
+		return NULL;
+	fn = stmt->sql + strlen(STORE_SELECT);
+	fnlen = strcspn(fn, "(");
+	if (ntab == cap) {
+		if ((t = reallocarray(tab, cap + 16, sizeof(*tab))) == NULL)
+			return NULL;
+		tab = t;
+		cap += 16;
+		/* The entries moved: statements are found by lookup only. */
+	}
+	size = (size_t)k * (fnlen + 80 + (size_t)np * 8) + 1;
+	if ((sql = malloc(size)) == NULL)
+		return NULL;
+	p = sql;
+	for (j = 0; j < k; j++) {
+		p += snprintf(p, size - (size_t)(p - sql), "%sSELECT %d, "
+		    "d.delivery_id, d.times_received FROM %.*s(",
+		    j > 0 ? " UNION ALL " : "", j + 1, (int)fnlen, fn);
+		for (a = 1; a <= np; a++)
+			p += snprintf(p, size - (size_t)(p - sql), "%s$%d",
+			    a > 1 ? ", " : "", j * np + a);
+		p += snprintf(p, size - (size_t)(p - sql), ") AS d");
+	}
+	b = &tab[ntab++];
+	memset(b, 0, sizeof(*b));
+	b->base = stmt;
+	b->k = k;
+	snprintf(b->name, sizeof(b->name), "%s_%d", stmt->name, k);
+	b->s.name = b->name;
+	b->s.sql = sql;
+	b->s.nparams = k * np;
+	return &b->s;
+}
+
+/*
+ * A batch in a stable order, so that two workers' batches take the rows
+ * they share (a worker's summary, a ledger key) in the same order and do
+ * not deadlock: by the first field parameter (the subject's id for every
+ * endpoint: workerId, hireId, ...), then the subject, then the body's hash.
+ */
+static int
+vcmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+slot_cmp(const void *pa, const void *pb)
+{
+	const struct io *a = &(*(struct slot *const *)pa)->io;
+	const struct io *b = &(*(struct slot *const *)pb)->io;
+	int c;
+
+	if (a->store->nparams > SERVE_STORE_NPARAMS &&
+	    (c = vcmp(a->vals[SERVE_STORE_NPARAMS],
+	    b->vals[SERVE_STORE_NPARAMS])) != 0)
+		return c;
+	if ((c = vcmp(a->vals[8], b->vals[8])) != 0)
+		return c;
+	return strcmp(a->sha, b->sha);
+}
+
+/*
+ * k ready stores of one statement in one: each request gets its row.  A
+ * batch refused for its data (an error that is not the database's
+ * availability: nothing of it was committed) is stored again one request
+ * at a time, so that each gets the answer it would have had alone; a batch
+ * the database could not take (ST_UNAVAILABLE: connection, timeout,
+ * deadlock; its outcome may be unknown) is 503 for each, and the vendor's
+ * retry is counted as a repeat if it had committed.
+ */
+static void
+store_batch(struct worker *w, struct slot **g, int k)
+{
+	static const char *vals[SERVE_BATCH_MAX * (SERVE_STORE_NPARAMS +
+	    VALID_MAX_FIELDS)];
+	struct db_stmt *stmt = g[0]->io.store, *bs;
+	PGresult *res = NULL;
+	struct request *req;
+	char why[512], *end;
+	unsigned char done[SERVE_BATCH_MAX];
+	enum status st;
+	long r;
+	int i, np = stmt->nparams;
+
+	qsort(g, (size_t)k, sizeof(*g), slot_cmp);
+	if ((bs = batch_stmt(stmt, k)) == NULL) {
+		for (i = 0; i < k; i++)
+			g[i]->req.st = store_one(&g[i]->req);
+		return;
+	}
+	for (i = 0; i < k; i++) {
+		memcpy(vals + i * np, g[i]->io.vals, (size_t)np * sizeof(*vals));
+		g[i]->io.batch = k;
+	}
+	why[0] = '\0';
+	st = db_exec(&w->db, bs, vals, &res, why, sizeof(why));
+	if (st == ST_UNAVAILABLE) {
+		for (i = 0; i < k; i++) {
+			req = &g[i]->req;
+			g[i]->io.store = NULL;
+			snprintf(req->why, sizeof(req->why), "%s", why);
+			req->st = serve_fail(req, st, "database", NULL, NULL);
+		}
+		return;
+	}
+	if (st != ST_OK) {
+		log_warn("%s: a batch of %d deliveries was refused, storing "
+		    "them one by one: %s", w->label, k, why);
+		for (i = 0; i < k; i++)
+			g[i]->req.st = store_one(&g[i]->req);
+		return;
+	}
+	memset(done, 0, sizeof(done));
+	if (PQntuples(res) == k && PQnfields(res) == 3) {
+		for (r = 0; r < k; r++) {
+			i = (int)strtol(PQgetvalue(res, (int)r, 0), &end, 10) - 1;
+			if (i < 0 || i >= k || done[i])
+				break;
+			done[i] = 1;
+			g[i]->io.store = NULL;
+			g[i]->req.st = store_done(&g[i]->req,
+			    PQgetvalue(res, (int)r, 1), PQgetvalue(res, (int)r, 2));
+		}
+	}
+	PQclear(res);
+	/* Committed, but not as one row each: the store function is wrong. */
+	for (i = 0; i < k; i++) {
+		if (done[i])
+			continue;
+		req = &g[i]->req;
+		g[i]->io.store = NULL;
+		snprintf(req->why, sizeof(req->why), "store returned no row");
+		req->st = serve_fail(req, ST_INTERNAL, "database", NULL, NULL);
+	}
+}
+
+/* Every ready store of the batch, one statement per store statement. */
+static void
+store_pending(struct worker *w, struct slot *slots, int n)
+{
+	struct slot *g[SERVE_BATCH_MAX];
+	struct db_stmt *stmt;
+	int i, j, k;
+
+	for (i = 0; i < n; i++)
+		if (slots[i].req.st != ST_OK)	/* failed after its store */
+			slots[i].io.store = NULL;
+	for (i = 0; i < n; i++) {
+		if ((stmt = slots[i].io.store) == NULL)
+			continue;
+		for (k = 0, j = i; j < n; j++)
+			if (slots[j].io.store == stmt)
+				g[k++] = &slots[j];
+		if (k == 1)
+			slots[i].req.st = store_one(&slots[i].req);
+		else
+			store_batch(w, g, k);
+	}
 }
 
 /* CONTENT_LENGTH and CONTENT_TYPE: common/http.c (unit-tested, fuzzed). */
@@ -548,116 +792,138 @@ request_free(struct request *req)
 	memset(req, 0, sizeof(*req));
 }
 
+/*
+ * A request up to its answer: path, then run().  A store it reaches is
+ * left ready in the slot when io.defer is set (store_pending()).
+ */
 static void
-handle(struct worker *w, struct io *io)
+handle_begin(struct worker *w, struct slot *sl)
 {
-	struct request req;
-	struct timespec t1, rt;
-	struct log_request lr;
-	const char *uri, *q, *sn, *pi, *cl, *te;
-	time_t now;
-	char *path = NULL, why[640];
+	struct request *rq = &sl->req;
+	struct io *io = &sl->io;
+	const char *uri, *q, *sn, *pi;
+	char *path = NULL;
 	size_t n1, n2;
-	long long us;
-	int http;
 
-	memset(&req, 0, sizeof(req));
-	memset(&lr, 0, sizeof(lr));
-	req.w = w;
-	req.ep = w->ep;
-	req.io = io;
+	memset(rq, 0, sizeof(*rq));
+	rq->w = w;
+	rq->ep = w->ep;
+	rq->io = io;
 	io->unread = 0;
-	clock_gettime(CLOCK_MONOTONIC, &req.t0);
-	req.method = serve_param(&req, "REQUEST_METHOD");
+	io->store = NULL;
+	io->batch = 0;
+	sl->path = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	rq->method = serve_param(rq, "REQUEST_METHOD");
 	/* The path whole (protocol §2.2: the id is its last segment). */
 	sn = pi = "";
-	if ((uri = serve_param(&req, "REQUEST_URI")) != NULL) {
+	if ((uri = serve_param(rq, "REQUEST_URI")) != NULL) {
 		q = strchr(uri, '?');
 		n1 = q != NULL ? (size_t)(q - uri) : strlen(uri);
 		n2 = 0;
 	} else {
-		if ((sn = serve_param(&req, "SCRIPT_NAME")) == NULL)
+		if ((sn = serve_param(rq, "SCRIPT_NAME")) == NULL)
 			sn = "";
-		if ((pi = serve_param(&req, "PATH_INFO")) == NULL)
+		if ((pi = serve_param(rq, "PATH_INFO")) == NULL)
 			pi = "";
 		uri = sn;
 		n1 = strlen(sn);
 		n2 = strlen(pi);
 	}
 	if (n1 > SERVE_PATH_MAX || n2 > SERVE_PATH_MAX - n1)
-		req.st = serve_fail(&req, ST_URI_TOO_LONG, "path too long",
+		rq->st = serve_fail(rq, ST_URI_TOO_LONG, "path too long",
 		    NULL, NULL);
 	else if ((path = malloc(n1 + n2 + 1)) == NULL)
-		req.st = serve_fail(&req, ST_INTERNAL, "out of memory", NULL,
+		rq->st = serve_fail(rq, ST_INTERNAL, "out of memory", NULL,
 		    NULL);
 	else {
 		memcpy(path, uri, n1);
 		memcpy(path + n1, pi, n2);
 		path[n1 + n2] = '\0';
-		req.path = path;
-		req.st = run(&req);
+		rq->path = path;
+		rq->st = run(rq);
 	}
-	respond(&req);
+	sl->path = path;
+}
+
+/* The answer, the log line and the counters; then the slot is free. */
+static void
+handle_end(struct worker *w, struct slot *sl)
+{
+	struct request *rq = &sl->req;
+	struct io *io = &sl->io;
+	struct timespec t1, rt;
+	struct log_request lr;
+	const char *cl, *te;
+	time_t now;
+	char why[640];
+	long long us;
+	int http;
+
+	memset(&lr, 0, sizeof(lr));
+	respond(rq);
 	/*
 	 * A body we did not read (413, 411, an ignored body, a timeout) must
 	 * not be taken for the next request on a kept FastCGI connection:
 	 * close it.
 	 */
-	if (io->fcgi != NULL && (req.body == NULL || io->unread)) {
-		cl = serve_param(&req, "CONTENT_LENGTH");
-		te = serve_param(&req, "HTTP_TRANSFER_ENCODING");
+	if (io->fcgi != NULL && (rq->body == NULL || io->unread)) {
+		cl = serve_param(rq, "CONTENT_LENGTH");
+		te = serve_param(rq, "HTTP_TRANSFER_ENCODING");
 		if ((cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0) ||
 		    (te != NULL && *te != '\0') || io->unread)
 			io->fcgi->keepConnection = 0;
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = (long long)(t1.tv_sec - req.t0.tv_sec) * 1000000 +
-	    (t1.tv_nsec - req.t0.tv_nsec) / 1000;
-	http = status_http(req.st);
-	if (req.field != NULL)
-		snprintf(why, sizeof(why), "%s: %s: %s", req.reason,
-		    req.field, req.detail ? req.detail : "");
-	else if (req.why[0] != '\0')
-		snprintf(why, sizeof(why), "%s: %s", req.reason ?
-		    req.reason : "", req.why);
+	us = (long long)(t1.tv_sec - rq->t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - rq->t0.tv_nsec) / 1000;
+	http = status_http(rq->st);
+	if (rq->field != NULL)
+		snprintf(why, sizeof(why), "%s: %s: %s", rq->reason,
+		    rq->field, rq->detail ? rq->detail : "");
+	else if (rq->why[0] != '\0')
+		snprintf(why, sizeof(why), "%s: %s", rq->reason ?
+		    rq->reason : "", rq->why);
 	else
-		snprintf(why, sizeof(why), "%s%s%s", req.reason ?
-		    req.reason : "", req.detail ? ": " : "",
-		    req.detail ? req.detail : "");
+		snprintf(why, sizeof(why), "%s%s%s", rq->reason ?
+		    rq->reason : "", rq->detail ? ": " : "",
+		    rq->detail ? rq->detail : "");
 	lr.endpoint = w->label;
-	lr.method = req.method;
-	lr.client = serve_param(&req, "REMOTE_ADDR");
+	lr.method = rq->method;
+	lr.client = serve_param(rq, "REMOTE_ADDR");
 	/* nginx: fastcgi_param REQUEST_ID $request_id; Apache: mod_unique_id. */
-	if ((lr.request_id = serve_param(&req, "REQUEST_ID")) == NULL)
-		lr.request_id = serve_param(&req, "UNIQUE_ID");
-	lr.event = req.event;
-	lr.secret = req.secret_label;
+	if ((lr.request_id = serve_param(rq, "REQUEST_ID")) == NULL)
+		lr.request_id = serve_param(rq, "UNIQUE_ID");
+	lr.event = rq->event;
+	lr.secret = rq->secret_label;
 	lr.reason = why;
 	lr.http = http;
-	lr.duplicate = req.delivery > 0 ? req.times_received > 1 : -1;
+	lr.duplicate = rq->delivery > 0 ? rq->times_received > 1 : -1;
 	lr.usec = us;
-	lr.delivery = req.delivery;
+	lr.delivery = rq->delivery;
+	lr.batch = io->batch;
 	log_request(&lr);
 	if (http >= 400 && http < 500)
-		rejects_add(&w->rejects, http, req.reason, req.field,
+		rejects_add(&w->rejects, http, rq->reason, rq->field,
 		    time(NULL));
 	now = time(NULL);
-	metrics_request(&w->metrics, http, (double)us / 1e6, req.reason);
-	if (http == 200 && req.delivery > 0)
-		metrics_delivery(&w->metrics, req.event,
-		    req.times_received > 1, now);
+	metrics_request(&w->metrics, http, (double)us / 1e6, rq->reason);
+	if (http == 200 && rq->delivery > 0)
+		metrics_delivery(&w->metrics, rq->event,
+		    rq->times_received > 1, now);
 	if (http >= 200 && http < 300)
-		metrics_secret(&w->metrics, req.secret_label, now);
-	if (req.timestamp != NULL && req.signed_at.sec > 0) {
+		metrics_secret(&w->metrics, rq->secret_label, now);
+	if (rq->timestamp != NULL && rq->signed_at.sec > 0) {
 		/* received - signed, as workhooks.recent_deliveries shows. */
 		clock_gettime(CLOCK_REALTIME, &rt);
 		metrics_skew(&w->metrics, (double)(rt.tv_sec -
-		    (time_t)req.signed_at.sec) + ((double)rt.tv_nsec / 1e9 -
-		    (double)req.signed_at.usec / 1e6), now);
+		    (time_t)rq->signed_at.sec) + ((double)rt.tv_nsec / 1e9 -
+		    (double)rq->signed_at.usec / 1e6), now);
 	}
-	request_free(&req);
-	free(path);
+	request_free(rq);
+	free(sl->path);
+	sl->path = NULL;
 }
 
 static void
@@ -815,12 +1081,11 @@ int
 serve_main(const struct endpoint *ep, int argc, char *argv[])
 {
 	static struct worker w;
+	static struct slot slots[SERVE_BATCH_MAX];
 	struct sigaction sa;
 	sigset_t sigs, waitmask;
-	FCGX_Request fr;
-	struct io io;
 	char err[512];
-	int fl;
+	int fl, i, n, ready;
 
 	/*
 	 * First of all: block the signals we handle, so that one sent while
@@ -884,8 +1149,9 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 
 	if (FCGX_IsCGI()) {
 		/* One request; signals stay blocked and end nothing. */
-		io.fcgi = NULL;
-		handle(&w, &io);
+		slots[0].io.fcgi = NULL;
+		handle_begin(&w, &slots[0]);
+		handle_end(&w, &slots[0]);
 		fflush(stdout);
 		cgi_drain();
 		wake_flush(&w, 1);
@@ -905,23 +1171,49 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			    strerror(errno));
 			return 1;
 		}
-		FCGX_InitRequest(&fr, FCGI_LISTENSOCK_FILENO, 0);
-		io.fcgi = &fr;
+		for (i = 0; i < SERVE_BATCH_MAX; i++) {
+			FCGX_InitRequest(&slots[i].fr, FCGI_LISTENSOCK_FILENO, 0);
+			slots[i].io.fcgi = &slots[i].fr;
+		}
 		log_debug("serving FastCGI");
 		/*
 		 * Signals are delivered only while waiting for a request
 		 * (next_request): a request in hand is always finished, and
 		 * a reload happens between two requests.
+		 *
+		 * Batches (store_batch, README "Batched stores"): once a
+		 * request read is ready to be stored, the connections waiting
+		 * on the socket are taken too (answered or ready in turn), up
+		 * to store_batch; then every ready store goes to the database
+		 * in one statement (store_pending()), and each request is
+		 * answered.  The connections after the first are closed once
+		 * answered, so that no kept connection holds the worker.
 		 */
-		while (next_request(&w, &fr, &waitmask)) {
-			handle(&w, &io);
-			FCGX_Finish_r(&fr);
-			/* After the answer is out: never delays a response. */
+		while (next_request(&w, &slots[0].fr, &waitmask)) {
+			n = ready = 0;
+			for (;;) {
+				slots[n].io.defer = w.cfg.store_batch > 1;
+				handle_begin(&w, &slots[n]);
+				ready += slots[n].io.store != NULL;
+				n++;
+				if (ready == 0 || n >= w.cfg.store_batch ||
+				    FCGX_Accept_r(&slots[n].fr) < 0)
+					break;
+			}
+			store_pending(&w, slots, n);
+			for (i = 0; i < n; i++) {
+				handle_end(&w, &slots[i]);
+				if (i > 0)
+					slots[i].fr.keepConnection = 0;
+				FCGX_Finish_r(&slots[i].fr);
+			}
+			/* After the answers are out: never delays one. */
 			wake_flush(&w, 0);
 			rejects_flush(&w.rejects, &w.db, time(NULL), 0);
 			metrics_flush(&w.metrics, &w.db, time(NULL), 0);
 		}
-		FCGX_Free(&fr, 1);
+		for (i = 0; i < SERVE_BATCH_MAX; i++)
+			FCGX_Free(&slots[i].fr, 1);
 		wake_flush(&w, 1);
 	}
 	rejects_flush(&w.rejects, &w.db, time(NULL), 1);

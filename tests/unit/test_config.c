@@ -49,6 +49,7 @@ test_defaults(void)
 	ok_int(c.lock_timeout, 5000, "config default lock_timeout 5 s");
 	ok_int(c.body_timeout, 10000, "config default body_timeout 10 s");
 	ok_int(c.notify_interval, 50, "config default notify_interval 50 ms");
+	ok_int(c.store_batch, 16, "config default store_batch 16");
 	ok(c.log_level == LOG_INFO, "config default log level info");
 	ok(c.nupdatedge == 0 && c.nworksome == 0 && c.database == NULL &&
 	    c.path == NULL, "config defaults: no secrets, database or path");
@@ -279,6 +280,11 @@ test_bounds(void)
 		{ "notify_interval", "10s", 1, 10000 },
 		{ "notify_interval", "11", 0, 0 },
 		{ "notify_interval", "50", 0, 0 },
+		{ "store_batch", "1", 1, 1 },
+		{ "store_batch", "64", 1, 64 },
+		{ "store_batch", "0", 0, 0 },
+		{ "store_batch", "65", 0, 0 },
+		{ "store_batch", "8ms", 0, 0 },
 	};
 	struct config c;
 	char text[256], err[256];
@@ -301,6 +307,8 @@ test_bounds(void)
 			    c.lock_timeout : strcmp(t[i].key, "body_timeout") ==
 			    0 ? c.body_timeout : strcmp(t[i].key,
 			    "notify_interval") == 0 ? c.notify_interval :
+			    strcmp(t[i].key, "store_batch") == 0 ?
+			    c.store_batch :
 			    c.replay_window;
 			ok_int(got, t[i].want, "config %s = %s is %ld",
 			    t[i].key, t[i].val, t[i].want);

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Batched stores (README "Batched stores", store_batch): a worker that
+# finds connections waiting when a request is ready to be stored takes them
+# too and stores every ready one with one statement; each request still
+# gets its own answer. One worker on its own socket (not the shared
+# pools), fed by cgi-fcgi; a table lock held by psql makes the requests
+# queue behind the first, so the batch is certain, not a race.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+name=updatedge-timeline-changed
+if ! have_bin "$name"; then
+	skip "$name not built"
+	done_testing
+fi
+
+sock=$WH_RUN/batch-test.sock
+conf=$WH_RUN/batch-test.conf	# the workers' user reads it
+wlog=$_t_tmp/worker.log
+tag=batch-$$-$RANDOM
+body() { printf '{"workerId":"%s","periodStart":"2021-05-01T09:00:00Z","periodEnd":"2021-05-01T17:00:00Z","completedAt":"2021-04-30T10:00:00Z"}' "$1"; }
+
+# start_worker [CONFIG LINE...]: one worker (no multiwatch) on $sock with
+# the suite's configuration and these lines after it; sets WPID.
+start_worker() {
+	local opts=(-n -s "$sock" -M 0666) env=() l
+	{
+		cat "$WORKHOOKS_CONFIG"
+		for l in "$@"; do echo "$l"; done
+	} >"$conf"
+	chmod 0644 "$conf"
+	rm -f "$sock"
+	mapfile -t env < <(WH_CONFIG=$conf wh_worker_env)
+	wh_is_root && opts+=(-u "$WH_RUN_USER" -g "$WH_RUN_GROUP")
+	setsid env -i "${env[@]}" spawn-fcgi "${opts[@]}" -- "$WH_BIN/$name" \
+		</dev/null >>"$wlog" 2>&1 &
+	WPID=$!
+	for _ in $(seq 100); do [ -S "$sock" ] && grep -q '^SigCgt:.*[1-9a-f]' "/proc/$WPID/status" 2>/dev/null && break; sleep 0.1; done
+	sleep 0.2
+	kill -0 "$WPID" 2>/dev/null
+	_t_check $? "a worker on its own socket${1:+ with $*}" || diag "$(tail -n 5 "$wlog")"
+}
+stop_worker() {
+	kill -TERM "$WPID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$WPID" 2>/dev/null || break; sleep 0.1; done
+}
+
+# send OUT BODY [AUTHORIZATION]: one signed POST straight to the worker, in
+# the background; the CGI answer lands in OUT.
+send() {
+	local out=$1 b=$2 ts auth
+	ts=$(ue_now)
+	auth=${3:-$(ue_sign "$ts")}
+	printf '%s' "$b" | env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 \
+		SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=127.0.0.1 REQUEST_METHOD=POST \
+		REQUEST_URI=/updatedge/events/timelineChanged CONTENT_TYPE=application/json \
+		CONTENT_LENGTH=${#b} HTTP_TIMESTAMP="$ts" HTTP_AUTHORIZATION="$auth" \
+		timeout 30 cgi-fcgi -bind -connect "$sock" >"$out" 2>&1 &
+}
+
+# hold SECONDS: lock worker_timeline (every timelineChanged store writes it)
+# for SECONDS in the background, once the lock is held; sets HOLDER.
+hold() {
+	psql -X -q -d "$DB_CONNINFO" -c "BEGIN; LOCK TABLE workhooks.worker_timeline IN EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT" >/dev/null 2>&1 &
+	HOLDER=$!
+	for _ in $(seq 50); do
+		[ "$(sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'worker_timeline' AND l.mode = 'ExclusiveLock' AND l.granted")" -ge 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# status OUT: the HTTP status of a CGI answer (200 when no Status line).
+status() { _t_parse_cgi "$1"; echo "$STATUS"; }
+
+# 1. Twelve requests queue behind a first one that waits for the lock: the
+# first is stored alone, the rest in one batch. Among them a body sent
+# twice (the second a repeat of the first, in the same statement), one
+# with a bad signature (401) and one with a bad field (400): each has its
+# own answer and the batch goes on around them.
+start_worker
+hold 2
+_t_check $? "batch: worker_timeline locked"
+send "$_t_tmp/first" "$(body "$tag-first")"
+sleep 0.3
+for i in $(seq 9); do send "$_t_tmp/new-$i" "$(body "$tag-$i")"; done
+send "$_t_tmp/dup-a" "$(body "$tag-twice")"
+sleep 0.1
+send "$_t_tmp/dup-b" "$(body "$tag-twice")"
+send "$_t_tmp/unsigned" "$(body "$tag-unsigned")" "hmac 00"
+send "$_t_tmp/invalid" '{"workerId":"'"$tag"'-invalid","periodStart":"2021-05-01T19:00:00Z","periodEnd":"2021-05-01T17:00:00Z","completedAt":"2021-04-30T10:00:00Z"}'
+wait "$HOLDER"
+for _ in $(seq 100); do
+	[ "$(grep -c . "$_t_tmp"/first "$_t_tmp"/new-* "$_t_tmp"/dup-* "$_t_tmp"/unsigned "$_t_tmp"/invalid 2>/dev/null | grep -c ':0$')" = 0 ] && break
+	sleep 0.1
+done
+sleep 0.3
+bad=0
+for f in first new-1 new-2 new-3 new-4 new-5 new-6 new-7 new-8 new-9 dup-a dup-b; do
+	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
+done
+_t_check $bad "batch: the first and the 11 queued valid deliveries -> 200 each"
+is "$(status "$_t_tmp/unsigned")" 401 "batch: a bad signature among them -> 401"
+is "$(status "$_t_tmp/invalid")" 400 "batch: periodEnd before periodStart among them -> 400"
+_t_parse_cgi "$_t_tmp/dup-a"
+da=$(jq -r '"\(.delivery) \(.duplicate)"' <<<"$BODY" 2>/dev/null)
+_t_parse_cgi "$_t_tmp/dup-b"
+db=$(jq -r '"\(.delivery) \(.duplicate)"' <<<"$BODY" 2>/dev/null)
+is "$(printf '%s\n%s\n' "$da" "$db" | sort -k2 | tr '\n' ' ')" "${da% *} false ${da% *} true " \
+	"batch: the same body twice in one batch: one delivery, once new and once a repeat"
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-%'")" 11 \
+	"batch: 11 timeline changes committed (the repeat and the refused ones derive none)"
+is "$(sql "SELECT times_received FROM workhooks.delivery WHERE id = ${da%% *}")" 2 \
+	"batch: the delivery sent twice counts 2"
+ids=$(for f in first new-1 new-2 new-3 new-4 new-5 new-6 new-7 new-8 new-9 dup-a; do _t_parse_cgi "$_t_tmp/$f"; jq -r .delivery <<<"$BODY"; done | sort -un | wc -l)
+is "$ids" 11 "batch: 11 distinct delivery ids answered"
+is "$(sql "SELECT count(*) FROM workhooks.worker_timeline WHERE worker_id LIKE '$tag-%'")" 11 \
+	"batch: the per-worker summary has each of the 11 workers"
+big=$(sed -n 's/.* batch=\([0-9]*\)$/\1/p' "$wlog" | sort -n | tail -n 1)
+_t_check $((!(${big:-0} >= 2))) "batch: the log shows a store statement that took ${big:-no} deliveries (>= 2)" ||
+	diag "$(tail -n 20 "$wlog")"
+_t_parse_cgi "$_t_tmp/new-5"
+like "$(grep -F " delivery=$(jq -r .delivery <<<"$BODY") " "$wlog" | tail -n 1)" \
+	'status=200 .* reason="[^"]*" batch=[0-9]+$' "batch: each request's own log line, with its batch size"
+stop_worker
+
+# 2. One delivery in the batch fails for its data (a constraint added for
+# the test refuses its worker): the batch is stored again one by one, the
+# bad one gets 500 and the others are committed and 200.
+sql "ALTER TABLE workhooks.timeline_change ADD CONSTRAINT batch_test_refuse CHECK (worker_id <> '$tag-refused') NOT VALID" >/dev/null
+start_worker
+hold 1.5
+send "$_t_tmp/r-first" "$(body "$tag-r-first")"
+sleep 0.3
+for i in 1 2 3; do send "$_t_tmp/r-$i" "$(body "$tag-r-$i")"; done
+send "$_t_tmp/r-bad" "$(body "$tag-refused")"
+for i in 4 5; do send "$_t_tmp/r-$i" "$(body "$tag-r-$i")"; done
+wait "$HOLDER"
+for _ in $(seq 100); do
+	[ "$(grep -c . "$_t_tmp"/r-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
+	sleep 0.1
+done
+bad=0
+for f in r-first r-1 r-2 r-3 r-4 r-5; do
+	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
+done
+_t_check $bad "batch refused for one delivery's data: the other six -> 200"
+is "$(status "$_t_tmp/r-bad")" 500 "batch refused for one delivery's data: that one -> 500"
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-r-%'")" 6 \
+	"batch refused for one delivery's data: the others committed once each"
+is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE body LIKE '%$tag-refused%'")" 0 \
+	"batch refused for one delivery's data: the refused one is not stored"
+grep -q 'a batch of [0-9]* deliveries was refused, storing them one by one' "$wlog"
+_t_check $? "batch refused for one delivery's data: the fallback is logged"
+stop_worker
+sql "ALTER TABLE workhooks.timeline_change DROP CONSTRAINT batch_test_refuse" >/dev/null
+
+# 3. The database cannot take the batch (lock_timeout while the lock is
+# held): every request in it -> 503 with Retry-After, nothing committed;
+# sent again, each is new.
+start_worker 'lock_timeout = 300ms'
+hold 2.5
+send "$_t_tmp/u-first" "$(body "$tag-u-first")"
+sleep 0.1
+for i in 1 2 3 4; do send "$_t_tmp/u-$i" "$(body "$tag-u-$i")"; done
+for _ in $(seq 100); do
+	[ "$(grep -c . "$_t_tmp"/u-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
+	sleep 0.1
+done
+bad=0
+for f in u-first u-1 u-2 u-3 u-4; do
+	_t_parse_cgi "$_t_tmp/$f"
+	{ [ "$STATUS" = 503 ] && grep -qi '^Retry-After: [0-9]' <<<"$HEADERS"; } || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
+done
+_t_check $bad "batch the database cannot take: every request -> 503 with Retry-After"
+wait "$HOLDER"
+is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE body LIKE '%$tag-u-%'")" 0 \
+	"batch the database cannot take: nothing of it committed"
+bad=0
+for f in u-first u-1 u-2 u-3 u-4; do
+	send "$_t_tmp/again-$f" "$(body "$tag-${f}")"
+	wait $!
+	_t_parse_cgi "$_t_tmp/again-$f"
+	[ "$STATUS" = 200 ] && [ "$(jq -r .duplicate <<<"$BODY")" = false ] || { bad=1; diag "$f again: $(cat "$_t_tmp/again-$f")"; }
+done
+_t_check $bad "batch the database cannot take: sent again, each -> 200, new"
+stop_worker
+
+# 4. store_batch = 1: the same queue is stored one delivery per statement.
+: >"$wlog"
+start_worker 'store_batch = 1'
+hold 1
+send "$_t_tmp/o-first" "$(body "$tag-o-first")"
+sleep 0.3
+for i in 1 2 3 4 5; do send "$_t_tmp/o-$i" "$(body "$tag-o-$i")"; done
+wait "$HOLDER"
+for _ in $(seq 100); do
+	[ "$(grep -c . "$_t_tmp"/o-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
+	sleep 0.1
+done
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-o-%'")" 6 \
+	"store_batch = 1: the six deliveries committed"
+is "$(sed -n 's/.* batch=\([0-9-]*\)$/\1/p' "$wlog" | sort -u | tr '\n' ' ')" "1 " \
+	"store_batch = 1: every store statement took one delivery"
+stop_worker
+
+done_testing
