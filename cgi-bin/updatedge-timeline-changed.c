@@ -14,7 +14,7 @@ enum { F_WORKER, F_OFFER, F_START, F_END, F_COMPLETED, F_MAXNOW,
 
 static const struct field fields[] = {
 	[F_WORKER] = { .key = "workerId", .type = FT_ID,
-	    .required = REQUIRED },
+	    .required = REQUIRED, .lock_order = 1 },	/* worker_timeline */
 	[F_OFFER] = { .key = "offerId", .type = FT_ID,
 	    .required = OPTIONAL },
 	[F_START] = { .key = "periodStart", .type = FT_DATETIME,
@@ -50,6 +50,7 @@ static const struct endpoint ep = {
 	.fields = fields,
 	.check = check,
 	.store = "workhooks.store_timeline_changed",
+	.store_many = "workhooks.store_timeline_changed_many",
 };
 
 #ifdef WH_MODULE

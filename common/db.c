@@ -328,6 +328,7 @@ db_exec(struct db *db, struct db_stmt *stmt, const char *const *vals,
 	int attempt;
 
 	*out = NULL;
+	db->state[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
 		db_check(db);
 		if ((st = db_connect(db, why, size)) != ST_OK)
@@ -356,6 +357,9 @@ db_exec(struct db *db, struct db_stmt *stmt, const char *const *vals,
 		if (why[0] == '\0')
 			log_pqmsg(why, size, PQerrorMessage(db->conn));
 		st = db_status(res);
+		snprintf(db->state, sizeof(db->state), "%s", res != NULL &&
+		    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL ?
+		    PQresultErrorField(res, PG_DIAG_SQLSTATE) : "");
 		after = db_after(res != NULL ?
 		    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL,
 		    PQstatus(db->conn) != CONNECTION_OK);

@@ -40,6 +40,8 @@ struct db {
 	int		 connecting;
 	PostgresPollingStatusType poll;
 	time_t		 started;
+	/* SQLSTATE of db_exec()'s last failure, "" if none or no answer. */
+	char		 state[6];
 };
 
 struct db_stmt {

@@ -48,6 +48,16 @@ struct endpoint {
 	 * itself (e.g. with a subject taken from the path).
 	 */
 	const char		*store;
+	/*
+	 * NULL, or the same store for several deliveries in one call: the
+	 * function takes the endpoint, then each of store's other parameters
+	 * as a text[] with one element per delivery, and returns (ord,
+	 * delivery_id, times_received), ord from 1 in the arrays' order
+	 * (sql/code/29-store_timeline_changed_many.sql).  A worker's batch
+	 * (README "Batched stores") calls it instead of store once per
+	 * delivery.
+	 */
+	const char		*store_many;
 	/* Own handler: runs after validation, fills the reply. */
 	enum status		(*handler)(struct request *);
 };

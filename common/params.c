@@ -36,8 +36,8 @@ params_utc(char *buf, size_t size, const struct wtime *t)
  * not (json-c would write back an integer beyond 64 bits clamped): a
  * store that reads them takes them from the raw body, parsed once.
  */
-static int
-scalar(enum ftype t)
+int
+params_scalar(enum ftype t)
 {
 	switch (t) {
 	case FT_STRING:
@@ -60,7 +60,7 @@ params_count(const struct field *fields)
 
 	if (fields != NULL)
 		for (i = 0; i < VALID_MAX_FIELDS && fields[i].key != NULL; i++)
-			if (scalar(fields[i].type))
+			if (params_scalar(fields[i].type))
 				n++;
 	return n;
 }
@@ -74,7 +74,7 @@ params_fields(struct request *req, const struct field *fields,
 
 	for (i = 0, k = 0; fields != NULL && i < VALID_MAX_FIELDS &&
 	    fields[i].key != NULL; i++) {
-		if (!scalar(fields[i].type))
+		if (!params_scalar(fields[i].type))
 			continue;
 		v = &req->vals[i];
 		out[k] = NULL;

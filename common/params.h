@@ -18,6 +18,9 @@ struct request;
 /* Room for one date-time parameter, "YYYY-MM-DDTHH:MM:SS.uuuuuuZ". */
 #define PARAMS_TIME_MAX	64
 
+/* 1 when a row of this type gives the store a parameter (a scalar). */
+int		params_scalar(enum ftype);
+
 /* How many parameters fields gives the store: its scalar rows (0 if NULL). */
 int		params_count(const struct field *fields);
 

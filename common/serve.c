@@ -35,6 +35,7 @@ struct io {
 	int		 unread;	/* body bytes may be left unread */
 	int		 defer;		/* the accept loop stores in batches */
 	struct db_stmt	*store;		/* non-NULL: a store is ready */
+	const struct field *fields;	/* the table its values come from */
 	int		 batch;		/* deliveries its statement took (log) */
 	const char	*vals[SERVE_STORE_NPARAMS + VALID_MAX_FIELDS];
 	char		 sha[2 + 64 + 1];
@@ -352,6 +353,7 @@ serve_store_with(struct request *req, struct db_stmt *stmt, const char *event,
 		return st;
 	req->event = event;
 	io->store = stmt;
+	io->fields = fields;
 	if (io->defer)
 		return ST_OK;		/* store_pending(), with the others */
 	return store_one(req);
@@ -400,76 +402,120 @@ store_one(struct request *req)
 }
 
 /*
- * The statement that stores k deliveries with stmt's function: its call
- * k times in one statement (so one transaction, one commit, one round
- * trip), each row led by the request's place in the batch,
+ * The statement that stores k deliveries with stmt's function fn (K
+ * parameters each) in one statement, so one transaction, one commit and
+ * one round trip.  With the endpoint's store_many (endpoint.h), one call
+ * of it, the endpoint once and every other parameter as an array:
+ *   SELECT ord, delivery_id, times_received FROM fn_many($1,
+ *       ARRAY[$2, $3, ...]::text[], ...)
+ * (the values given in that order: batch_vals()).  Without, fn's call k
+ * times, each row led by the request's place in the batch,
  *   SELECT 1, d.delivery_id, d.times_received FROM fn($1, ...) AS d
  *   UNION ALL SELECT 2, ... FROM fn($K+1, ...) AS d ...
- * The function is called as it is for one delivery: the parameters take
- * its argument types, and nothing in SQL knows about batches.  Made at
- * first use for each (statement, k), kept for the process.
+ * with the values request after request; fn is called as it is for one
+ * delivery, its parameters taking its argument types.  Made at first use
+ * for each (statement, k), kept for the process.
  */
 struct batch_stmt {
 	const struct db_stmt	*base;
 	int			 k;
+	int			 many;	/* 1: one call of store_many */
 	struct db_stmt		 s;
 	char			 name[96];
 };
 
-static struct db_stmt *
-batch_stmt(const struct db_stmt *stmt, int k)
+static struct batch_stmt *
+batch_stmt(const struct db_stmt *stmt, const char *many, int k)
 {
 	static struct batch_stmt *tab;
 	static size_t ntab, cap;
 	struct batch_stmt *b, *t;
 	const char *fn;
-	char *sql, *p;
+	char *sql, *p, *end;
 	size_t fnlen, size, i;
 	int j, a, np = stmt->nparams;
 
 	for (i = 0; i < ntab; i++)
 		if (tab[i].base == stmt && tab[i].k == k)
-			return &tab[i].s;
+			return &tab[i];
 	if (strncmp(stmt->sql, STORE_SELECT, strlen(STORE_SELECT)) != 0)
 		return NULL;
 	fn = stmt->sql + strlen(STORE_SELECT);
 	fnlen = strcspn(fn, "(");
+	if (many != NULL) {
+		fn = many;
+		fnlen = strlen(many);
+	}
 	if (ntab == cap) {
 		if ((t = reallocarray(tab, cap + 16, sizeof(*tab))) == NULL)
 			return NULL;
 		tab = t;
 		cap += 16;
-		/* The entries moved: statements are found by lookup only. */
 	}
-	size = (size_t)k * (fnlen + 80 + (size_t)np * 8) + 1;
+	/* "$NNNN, " is 7 bytes: 1 + 64 * 40 parameters at most. */
+	size = (size_t)(k + 1) * (fnlen + 80 + (size_t)np * 24) + 1;
 	if ((sql = malloc(size)) == NULL)
 		return NULL;
 	p = sql;
-	for (j = 0; j < k; j++) {
-		p += snprintf(p, size - (size_t)(p - sql), "%sSELECT %d, "
-		    "d.delivery_id, d.times_received FROM %.*s(",
-		    j > 0 ? " UNION ALL " : "", j + 1, (int)fnlen, fn);
-		for (a = 1; a <= np; a++)
-			p += snprintf(p, size - (size_t)(p - sql), "%s$%d",
-			    a > 1 ? ", " : "", j * np + a);
-		p += snprintf(p, size - (size_t)(p - sql), ") AS d");
-	}
+	end = sql + size;
+	if (many != NULL) {
+		p += snprintf(p, (size_t)(end - p), "SELECT ord, delivery_id, "
+		    "times_received FROM %s($1", many);
+		for (a = 1; a < np; a++) {
+			p += snprintf(p, (size_t)(end - p), ", ARRAY[");
+			for (j = 0; j < k; j++)
+				p += snprintf(p, (size_t)(end - p), "%s$%d",
+				    j > 0 ? ", " : "", 2 + (a - 1) * k + j);
+			p += snprintf(p, (size_t)(end - p), "]::text[]");
+		}
+		snprintf(p, (size_t)(end - p), ")");
+	} else
+		for (j = 0; j < k; j++) {
+			p += snprintf(p, (size_t)(end - p), "%sSELECT %d, "
+			    "d.delivery_id, d.times_received FROM %.*s(",
+			    j > 0 ? " UNION ALL " : "", j + 1, (int)fnlen, fn);
+			for (a = 1; a <= np; a++)
+				p += snprintf(p, (size_t)(end - p), "%s$%d",
+				    a > 1 ? ", " : "", j * np + a);
+			p += snprintf(p, (size_t)(end - p), ") AS d");
+		}
 	b = &tab[ntab++];
 	memset(b, 0, sizeof(*b));
 	b->base = stmt;
 	b->k = k;
+	b->many = many != NULL;
 	snprintf(b->name, sizeof(b->name), "%s_%d", stmt->name, k);
 	b->s.name = b->name;
 	b->s.sql = sql;
-	b->s.nparams = k * np;
-	return &b->s;
+	b->s.nparams = many != NULL ? 1 + (np - 1) * k : k * np;
+	return b;
+}
+
+/* The batch's values in the order its statement takes them. */
+static void
+batch_vals(const struct batch_stmt *b, struct slot **g, const char **vals)
+{
+	int i, a, k = b->k, np = b->base->nparams;
+
+	if (!b->many) {
+		for (i = 0; i < k; i++)
+			memcpy(vals + i * np, g[i]->io.vals,
+			    (size_t)np * sizeof(*vals));
+		return;
+	}
+	vals[0] = g[0]->io.vals[0];	/* the endpoint: the worker's own */
+	for (a = 1; a < np; a++)
+		for (i = 0; i < k; i++)
+			vals[1 + (a - 1) * k + i] = g[i]->io.vals[a];
 }
 
 /*
  * A batch in a stable order, so that two workers' batches take the rows
- * they share (a worker's summary, a ledger key) in the same order and do
- * not deadlock: by the first field parameter (the subject's id for every
- * endpoint: workerId, hireId, ...), then the subject, then the body's hash.
+ * they share in the same order and do not deadlock: by the ids of the
+ * rows the store locks, in the order it locks them (the field table's
+ * lock_order: worker, then trusted contact, then hire), then the subject
+ * (contact/new's worker), then the body's hash.  The statement (and so
+ * the field table) is the same for the whole batch.
  */
 static int
 vcmp(const char *a, const char *b)
@@ -479,17 +525,24 @@ vcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+#define LOCK_ORDER_MAX	4
+
 static int
 slot_cmp(const void *pa, const void *pb)
 {
 	const struct io *a = &(*(struct slot *const *)pa)->io;
 	const struct io *b = &(*(struct slot *const *)pb)->io;
-	int c;
+	const struct field *f = a->fields;
+	int c, i, k, o;
 
-	if (a->store->nparams > SERVE_STORE_NPARAMS &&
-	    (c = vcmp(a->vals[SERVE_STORE_NPARAMS],
-	    b->vals[SERVE_STORE_NPARAMS])) != 0)
-		return c;
+	for (o = 1; f != NULL && o <= LOCK_ORDER_MAX; o++)
+		for (i = k = 0; i < VALID_MAX_FIELDS && f[i].key != NULL; i++) {
+			if (f[i].lock_order == o && (c = vcmp(a->vals[
+			    SERVE_STORE_NPARAMS + k], b->vals[
+			    SERVE_STORE_NPARAMS + k])) != 0)
+				return c;
+			k += params_scalar(f[i].type);
+		}
 	if ((c = vcmp(a->vals[8], b->vals[8])) != 0)
 		return c;
 	return strcmp(a->sha, b->sha);
@@ -498,38 +551,77 @@ slot_cmp(const void *pa, const void *pb)
 /*
  * k ready stores of one statement in one: each request gets its row.  A
  * batch refused for its data (an error that is not the database's
- * availability: nothing of it was committed) is stored again one request
- * at a time, so that each gets the answer it would have had alone; a batch
+ * availability: nothing of it was committed), or rolled back for a
+ * deadlock with another batch, is stored again one request at a time, so that each gets the answer it would have had alone; a batch
  * the database could not take (ST_UNAVAILABLE: connection, timeout,
  * deadlock; its outcome may be unknown) is 503 for each, and the vendor's
  * retry is counted as a repeat if it had committed.
  */
+static void store_group(struct worker *, struct slot **, int);
+
 static void
 store_batch(struct worker *w, struct slot **g, int k)
 {
+	struct slot *again[SERVE_BATCH_MAX];
+	int i, j, n;
+
+	/*
+	 * The same delivery twice (a vendor's retry while the first is in
+	 * hand: the same body, or contact/new's same worker) cannot be in one
+	 * statement: the ledger's row would be written twice.  Sorted, they
+	 * are neighbours; the later ones are stored after the batch, as the
+	 * repeats they are.
+	 */
+	qsort(g, (size_t)k, sizeof(*g), slot_cmp);
+	for (i = 1, j = 1, n = 0; i < k; i++)
+		if (strcmp(g[i]->io.sha, g[j - 1]->io.sha) == 0 &&
+		    vcmp(g[i]->io.vals[8], g[j - 1]->io.vals[8]) == 0)
+			again[n++] = g[i];
+		else
+			g[j++] = g[i];
+	k = j;
+	if (k == 1)
+		g[0]->req.st = store_one(&g[0]->req);
+	else
+		store_group(w, g, k);
+	for (i = 0; i < n; i++)
+		again[i]->req.st = store_one(&again[i]->req);
+}
+
+/* k (> 1) distinct ready stores of one statement, in order. */
+static void
+store_group(struct worker *w, struct slot **g, int k)
+{
 	static const char *vals[SERVE_BATCH_MAX * (SERVE_STORE_NPARAMS +
 	    VALID_MAX_FIELDS)];
-	struct db_stmt *stmt = g[0]->io.store, *bs;
+	struct db_stmt *stmt = g[0]->io.store;
+	struct batch_stmt *bs;
 	PGresult *res = NULL;
 	struct request *req;
 	char why[512], *end;
 	unsigned char done[SERVE_BATCH_MAX];
 	enum status st;
 	long r;
-	int i, np = stmt->nparams;
+	int i;
 
-	qsort(g, (size_t)k, sizeof(*g), slot_cmp);
-	if ((bs = batch_stmt(stmt, k)) == NULL) {
+	if ((bs = batch_stmt(stmt, stmt == &w->store ? w->ep->store_many :
+	    NULL, k)) == NULL) {
 		for (i = 0; i < k; i++)
 			g[i]->req.st = store_one(&g[i]->req);
 		return;
 	}
-	for (i = 0; i < k; i++) {
-		memcpy(vals + i * np, g[i]->io.vals, (size_t)np * sizeof(*vals));
+	batch_vals(bs, g, vals);
+	for (i = 0; i < k; i++)
 		g[i]->io.batch = k;
-	}
 	why[0] = '\0';
-	st = db_exec(&w->db, bs, vals, &res, why, sizeof(why));
+	st = db_exec(&w->db, &bs->s, vals, &res, why, sizeof(why));
+	/*
+	 * A deadlock or serialization failure: the batch was rolled back
+	 * whole, and alone each delivery may well pass.
+	 */
+	if (st == ST_UNAVAILABLE && (strcmp(w->db.state, "40P01") == 0 ||
+	    strcmp(w->db.state, "40001") == 0))
+		st = ST_INTERNAL;
 	if (st == ST_UNAVAILABLE) {
 		for (i = 0; i < k; i++) {
 			req = &g[i]->req;

@@ -43,6 +43,13 @@ struct field {
 	size_t			 min, max;
 	const char *const	*choices;	/* FT_ENUM, NULL-terminated */
 	size_t			 item_max;	/* FT_STRINGS */
+	/*
+	 * 1, 2, 3: the id of a row the store locks, in the order the store
+	 * locks them (worker before trusted contact before hire); a batch of
+	 * stores is sorted by these (serve.c, batch_cmp()), so that two
+	 * batches take shared rows in one order.  0: none.
+	 */
+	int			 lock_order;
 };
 
 struct value {

@@ -35,8 +35,10 @@ const struct field ws_hire_fields[] = {
 	[H_TRUSTED] = { .key = "data.trustedContact", .type = FT_OBJECT,
 	    .required = REQUIRED },
 	/* The hire key: hireId, else id (ws_hire_check). */
-	[H_HIRE_ID] = { .key = "data.contract.hireId", .type = FT_ID },
-	[H_CONTRACT_ID] = { .key = "data.contract.id", .type = FT_ID },
+	[H_HIRE_ID] = { .key = "data.contract.hireId", .type = FT_ID,
+	    .lock_order = 3 },
+	[H_CONTRACT_ID] = { .key = "data.contract.id", .type = FT_ID,
+	    .lock_order = 4 },
 	[H_START] = { .key = "data.contract.startDate", .type = FT_DATE },
 	[H_END] = { .key = "data.contract.endDate", .type = FT_DATE },
 	/* "YYYY-MM-DD HH:mm:ss", Central European time (ws_hire_check). */
@@ -47,8 +49,11 @@ const struct field ws_hire_fields[] = {
 	/* Arrays; PHP writes an empty one as {} too. */
 	[H_OWNERS] = { .key = "data.contract.jobOwners", .type = FT_LIST },
 	[H_CUSTOM] = { .key = "data.customFieldValues", .type = FT_LIST },
-	[H_WORKER_ID] = { .key = "data.worker.id", .type = FT_ID },
-	[H_TRUSTED_ID] = { .key = "data.trustedContact.id", .type = FT_ID },
+	/* The derive locks worker, trusted contact, hire: lock_order. */
+	[H_WORKER_ID] = { .key = "data.worker.id", .type = FT_ID,
+	    .lock_order = 1 },
+	[H_TRUSTED_ID] = { .key = "data.trustedContact.id", .type = FT_ID,
+	    .lock_order = 2 },
 	/* hireCancelled, hireTerminated: kept as whatever JSON arrives. */
 	[H_CANCEL] = { .key = "data.cancelReason", .type = FT_ANY },
 	[H_TERMINATED] = { .key = "data.terminatedReason", .type = FT_ANY },

@@ -14,8 +14,8 @@ static const struct field fields[] = {
 	    .required = REQUIRED },
 	{ .key = "data.worker", .type = FT_OBJECT, .required = REQUIRED },
 	/* Row keys; a missing one only skips that row. */
-	{ .key = "data.trustedContact.id", .type = FT_ID },
-	{ .key = "data.worker.id", .type = FT_ID },
+	{ .key = "data.trustedContact.id", .type = FT_ID, .lock_order = 2 },
+	{ .key = "data.worker.id", .type = FT_ID, .lock_order = 1 },
 	{ .key = NULL }
 };
 

@@ -9,6 +9,8 @@
 -- One call = one transaction; derived rows only for a new delivery, by
 -- the derive function workhooks.rederive() calls too
 -- (34-derive_timeline_changed.sql), with the delivery's received_at.
+-- This one is workhooks.store_timeline_changed_many (29-), the batch
+-- store, for one delivery: one definition of the store.
 CREATE OR REPLACE FUNCTION workhooks.store_timeline_changed(
 	p_endpoint text, p_event text, p_body text, p_sha256 bytea,
 	p_signature text, p_secret_label text, p_signed_timestamp text,
@@ -17,22 +19,15 @@ CREATE OR REPLACE FUNCTION workhooks.store_timeline_changed(
 	p_period_end timestamptz, p_completed_at timestamptz,
 	p_max_available_now timestamptz, p_max_available_now_created timestamptz,
 	OUT delivery_id bigint, OUT times_received bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	v_new	boolean;
-	v_at	timestamptz;
-BEGIN
-	SELECT d.delivery_id, d.times_received, d.is_new, d.received_at
-	INTO delivery_id, times_received, v_new, v_at
-	FROM workhooks.record_delivery('updatedge', p_endpoint, p_event, p_body,
-		p_sha256, p_signature, p_secret_label, p_signed_timestamp,
-		p_signed_at, p_subject) AS d;
-	IF v_new THEN
-		PERFORM workhooks.derive_timeline_changed(
-			store_timeline_changed.delivery_id, v_at, p_worker_id,
-			p_offer_id, p_period_start, p_period_end, p_completed_at,
-			p_max_available_now, p_max_available_now_created);
-	END IF;
-END
+	SELECT s.delivery_id, s.times_received
+	FROM workhooks.store_timeline_changed_many(p_endpoint, ARRAY[p_event],
+		ARRAY[p_body], ARRAY[p_sha256::text], ARRAY[p_signature],
+		ARRAY[p_secret_label], ARRAY[p_signed_timestamp],
+		ARRAY[p_signed_at::text], ARRAY[p_subject], ARRAY[p_worker_id],
+		ARRAY[p_offer_id], ARRAY[p_period_start::text],
+		ARRAY[p_period_end::text], ARRAY[p_completed_at::text],
+		ARRAY[p_max_available_now::text],
+		ARRAY[p_max_available_now_created::text]) AS s
 $$;

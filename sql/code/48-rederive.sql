@@ -84,9 +84,11 @@ BEGIN
 		IF r.source = 'updatedge' THEN
 			CASE r.endpoint
 			WHEN 'events/timelineChanged' THEN
-				PERFORM workhooks.derive_timeline_changed(r.id, r.received_at,
-					f[1], f[2], f[3]::timestamptz, f[4]::timestamptz,
-					f[5]::timestamptz, f[6]::timestamptz, f[7]::timestamptz);
+				PERFORM workhooks.derive_timeline_changed(ARRAY[r.id],
+					ARRAY[r.received_at], ARRAY[f[1]], ARRAY[f[2]],
+					ARRAY[f[3]::timestamptz], ARRAY[f[4]::timestamptz],
+					ARRAY[f[5]::timestamptz], ARRAY[f[6]::timestamptz],
+					ARRAY[f[7]::timestamptz]);
 			WHEN 'offer/response' THEN
 				PERFORM workhooks.derive_offer_response(r.id, r.received_at,
 					r.last_received_at, f[1], f[2], f[3]);

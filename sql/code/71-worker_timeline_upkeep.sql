@@ -1,8 +1,9 @@
 -- Trigger function (72-timeline_change_*.sql): keeps workhooks.worker_timeline
--- equal to the aggregate of workhooks.timeline_change per worker.  A new
--- change (the live path, one row per delivery) is added in one upsert;
--- an UPDATE or DELETE (re-derivation, repairs by hand) recomputes the
--- workers its statement touched from their rows; TRUNCATE empties it.
+-- equal to the aggregate of workhooks.timeline_change per worker, once per
+-- statement.  New changes (the live path: a batch's rows in one INSERT)
+-- are added in one upsert, a row per worker, in worker order; an UPDATE
+-- or DELETE (re-derivation, repairs by hand) recomputes the workers its
+-- statement touched from their rows; TRUNCATE empties it.
 CREATE OR REPLACE FUNCTION workhooks.worker_timeline_upkeep()
 RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -14,12 +15,15 @@ BEGIN
 		INSERT INTO workhooks.worker_timeline AS s
 			(worker_id, last_completed_at, max_available_now, changes,
 			 last_received_at)
-		VALUES (NEW.worker_id, NEW.completed_at, NEW.max_available_now, 1,
-			NEW.received_at)
+		SELECT n.worker_id, max(n.completed_at), max(n.max_available_now),
+		       count(*), max(n.received_at)
+		FROM new_rows AS n
+		GROUP BY n.worker_id
+		ORDER BY n.worker_id
 		ON CONFLICT (worker_id) DO UPDATE SET
 			last_completed_at = greatest(s.last_completed_at, excluded.last_completed_at),
 			max_available_now = greatest(s.max_available_now, excluded.max_available_now),
-			changes = s.changes + 1,
+			changes = s.changes + excluded.changes,
 			last_received_at = greatest(s.last_received_at, excluded.last_received_at);
 		RETURN NULL;
 	ELSIF TG_OP = 'TRUNCATE' THEN

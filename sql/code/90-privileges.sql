@@ -7,7 +7,7 @@
 --			requests, count_metrics() and metrics_sample() for
 --			GET /metrics, contact_suggestions();
 --   workhooks_reader	nothing: it reads tables and views only.
--- The helpers (record_delivery, worksome_*, suggestion_*) and the trigger
+-- The helpers (record_delivery(ies), worksome_*, suggestion_*) and the trigger
 -- functions run inside those, as their owner, or as whoever writes the
 -- tables (the database owner loading people): nobody else calls them.
 -- rederive(), fields() and the derive_* functions are for the database
@@ -16,7 +16,8 @@
 -- tests/integration/t-schema.sh audits pg_proc against this list.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA workhooks FROM PUBLIC, workhooks_writer, workhooks_reader;
 GRANT EXECUTE ON FUNCTION
-	workhooks.store_timeline_changed, workhooks.store_offer_response,
+	workhooks.store_timeline_changed, workhooks.store_timeline_changed_many,
+	workhooks.store_offer_response,
 	workhooks.store_offer_event_deleted, workhooks.store_contact_new,
 	workhooks.store_worksome_hire, workhooks.store_worksome_trusted_contact,
 	workhooks.store_worksome_raw,

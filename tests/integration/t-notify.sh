@@ -145,11 +145,11 @@ sql "CREATE SCHEMA IF NOT EXISTS notify_test;
 CREATE OR REPLACE FUNCTION notify_test.convert_to(text, name) RETURNS bytea LANGUAGE plpgsql AS \$\$
 BEGIN RAISE EXCEPTION 'a program limit' USING ERRCODE = '54000'; END \$\$;
 GRANT USAGE ON SCHEMA notify_test TO PUBLIC;
-ALTER FUNCTION workhooks.record_delivery SET search_path = notify_test, pg_catalog, pg_temp" >/dev/null
+ALTER FUNCTION workhooks.record_deliveries SET search_path = notify_test, pg_catalog, pg_temp" >/dev/null
 ue_req GET "$BASE_URL/updatedge/contact/new/notify-54000-$$"
 expect_status 503 "54000 from the store -> 503"
 expect_header Retry-After '[0-9]+' "... with Retry-After"
-sql "ALTER FUNCTION workhooks.record_delivery SET search_path = pg_catalog, pg_temp;
+sql "ALTER FUNCTION workhooks.record_deliveries SET search_path = pg_catalog, pg_temp;
 SET client_min_messages = warning; DROP SCHEMA notify_test CASCADE" >/dev/null
 is "$(sql "SELECT count(*) FROM workhooks.worker_contact WHERE worker_id = 'notify-54000-$$'")" 0 \
 	"... and nothing of it committed"
