@@ -17,15 +17,21 @@
 -- may the caller derive rows from it), and when it was first received
 -- (derived rows take their times from the delivery, never the clock, so
 -- that workhooks.rederive() makes them again identical).  Called only by
--- the store functions (as their owner): 90-privileges.sql.
+-- the store functions (as their owner): 90-privileges.sql.  plpgsql, not
+-- sql, here and in the functions around it: a plpgsql function keeps its
+-- statements' plans for the session, a sql one (not inlined) plans its
+-- body again at every call.
 CREATE OR REPLACE FUNCTION workhooks.record_deliveries(
 	p_source text, p_endpoint text, p_event text[], p_body text[],
 	p_sha256 bytea[], p_signature text[], p_secret_label text[],
 	p_signed_timestamp text[], p_signed_at timestamptz[], p_subject text[])
 RETURNS TABLE (ord bigint, delivery_id bigint, times_received bigint,
 	is_new boolean, received_at timestamptz)
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	WITH v AS (
 		SELECT u.*, CASE WHEN u.subject IS NULL THEN u.sha256
 			ELSE sha256(convert_to(u.subject, 'UTF8')) END AS key
@@ -59,5 +65,6 @@ AS $$
 		FROM j
 		WHERE NOT j.is_new AND d.id = j.id AND d.received_at = j.first_seen
 	)
-	SELECT j.ord, j.id, j.times, j.is_new, j.first_seen FROM j ORDER BY j.ord
+	SELECT j.ord, j.id, j.times, j.is_new, j.first_seen FROM j ORDER BY j.ord;
+END
 $$;

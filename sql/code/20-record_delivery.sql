@@ -12,11 +12,14 @@ CREATE OR REPLACE FUNCTION workhooks.record_delivery(
 	p_signed_timestamp text, p_signed_at timestamptz, p_subject text,
 	OUT delivery_id bigint, OUT times_received bigint, OUT is_new boolean,
 	OUT received_at timestamptz)
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
 	SELECT r.delivery_id, r.times_received, r.is_new, r.received_at
+	INTO delivery_id, times_received, is_new, received_at
 	FROM workhooks.record_deliveries(p_source, p_endpoint, ARRAY[p_event],
 		ARRAY[p_body], ARRAY[p_sha256], ARRAY[p_signature],
 		ARRAY[p_secret_label], ARRAY[p_signed_timestamp], ARRAY[p_signed_at],
-		ARRAY[p_subject]) AS r
+		ARRAY[p_subject]) AS r;
+END
 $$;

@@ -19,9 +19,11 @@ CREATE OR REPLACE FUNCTION workhooks.store_timeline_changed(
 	p_period_end timestamptz, p_completed_at timestamptz,
 	p_max_available_now timestamptz, p_max_available_now_created timestamptz,
 	OUT delivery_id bigint, OUT times_received bigint)
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
 	SELECT s.delivery_id, s.times_received
+	INTO delivery_id, times_received
 	FROM workhooks.store_timeline_changed_many(p_endpoint, ARRAY[p_event],
 		ARRAY[p_body], ARRAY[p_sha256::text], ARRAY[p_signature],
 		ARRAY[p_secret_label], ARRAY[p_signed_timestamp],
@@ -29,5 +31,6 @@ AS $$
 		ARRAY[p_offer_id], ARRAY[p_period_start::text],
 		ARRAY[p_period_end::text], ARRAY[p_completed_at::text],
 		ARRAY[p_max_available_now::text],
-		ARRAY[p_max_available_now_created::text]) AS s
+		ARRAY[p_max_available_now_created::text]) AS s;
+END
 $$;

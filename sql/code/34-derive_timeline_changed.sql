@@ -18,8 +18,9 @@ CREATE OR REPLACE FUNCTION workhooks.derive_timeline_changed(
 	p_max_available_now timestamptz[],
 	p_max_available_now_created timestamptz[])
 RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
 	INSERT INTO workhooks.timeline_change AS t
 		(delivery_id, worker_id, offer_id, period_start, period_end,
 		 completed_at, max_available_now, max_available_now_created,
@@ -36,4 +37,5 @@ AS $$
 		max_available_now = excluded.max_available_now,
 		max_available_now_created = excluded.max_available_now_created,
 		received_at = excluded.received_at;
+END
 $$;
