@@ -25,19 +25,19 @@
 static const char *const choices[] = { "accepted", "rejected", NULL };
 
 static const struct field table[] = {
-	{ "event", FT_STRING, OPTIONAL, 1, 64, NULL, 0 },
-	{ "workerId", FT_ID, OPTIONAL, 0, 0, NULL, 0 },
-	{ "periodStart", FT_DATETIME, OPTIONAL, 0, 0, NULL, 0 },
-	{ "data.contract.startDate", FT_DATE, OPTIONAL, 0, 0, NULL, 0 },
-	{ "response", FT_ENUM, OPTIONAL, 0, 0, choices, 0 },
-	{ "email", FT_EMAIL, OPTIONAL, 0, 0, NULL, 0 },
-	{ "userEmailAddresses", FT_STRINGS, OPTIONAL, 1, 50, NULL, 254 },
-	{ "data", FT_OBJECT, OPTIONAL, 0, 0, NULL, 0 },
-	{ "data.contract.jobOwners", FT_ARRAY, OPTIONAL, 0, 0, NULL, 0 },
-	{ "data.customFieldValues", FT_LIST, OPTIONAL, 0, 0, NULL, 0 },
-	{ "data.contract.rate", FT_NUMSTR, OPTIONAL, 0, 0, NULL, 0 },
-	{ "data.cancelReason", FT_ANY, OPTIONAL, 0, 0, NULL, 0 },
-	{ NULL, FT_ANY, 0, 0, 0, NULL, 0 },
+	{ "event", FT_STRING, OPTIONAL, 1, 64, NULL, 0, 0 },
+	{ "workerId", FT_ID, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "periodStart", FT_DATETIME, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "data.contract.startDate", FT_DATE, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "response", FT_ENUM, OPTIONAL, 0, 0, choices, 0, 0 },
+	{ "email", FT_EMAIL, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "userEmailAddresses", FT_STRINGS, OPTIONAL, 1, 50, NULL, 254, 0 },
+	{ "data", FT_OBJECT, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "data.contract.jobOwners", FT_ARRAY, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "data.customFieldValues", FT_LIST, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "data.contract.rate", FT_NUMSTR, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ "data.cancelReason", FT_ANY, OPTIONAL, 0, 0, NULL, 0, 0 },
+	{ NULL, FT_ANY, 0, 0, 0, NULL, 0, 0 },
 };
 
 /*

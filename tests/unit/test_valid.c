@@ -95,7 +95,7 @@ run(const struct vcase *c, size_t n)
 }
 
 #define ROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define R(key, type, req, min, max)	{ key, type, req, min, max, NULL, 0 }
+#define R(key, type, req, min, max)	{ key, type, req, min, max, NULL, 0, 0 }
 
 static void
 test_types(void)
@@ -191,57 +191,57 @@ test_types(void)
 
 		/* FT_ENUM: exact, case-sensitive. */
 		{ "{\"v\":\"accepted\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, OKV },
+		    responses, 0, 0 }, OKV },
 		{ "{\"v\":\"rejected\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, OKV },
+		    responses, 0, 0 }, OKV },
 		{ "{\"v\":\"Accepted\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "not an allowed value" },
+		    responses, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":\"accept\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "not an allowed value" },
+		    responses, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":\"acceptedx\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "not an allowed value" },
+		    responses, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":\"accepted \"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "not an allowed value" },
+		    responses, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":\"\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "not an allowed value" },
+		    responses, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":true}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    responses, 0 }, "must be a string" },
+		    responses, 0, 0 }, "must be a string" },
 		{ "{\"v\":\"accepted\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    none, 0 }, "not an allowed value" },
+		    none, 0, 0 }, "not an allowed value" },
 		{ "{\"v\":\"accepted\"}", { "v", FT_ENUM, REQUIRED, 0, 0,
-		    NULL, 0 }, "not an allowed value" },
+		    NULL, 0, 0 }, "not an allowed value" },
 
 		/* FT_STRINGS: item count and item length in characters. */
 		{ "{\"v\":[\"a\"]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL,
-		    5 }, OKV },
+		    5, 0 }, OKV },
 		{ "{\"v\":[\"a\",\"b\",\"c\"]}", { "v", FT_STRINGS, REQUIRED,
-		    1, 3, NULL, 5 }, OKV },
-		{ "{\"v\":[]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL, 5 },
+		    1, 3, NULL, 5, 0 }, OKV },
+		{ "{\"v\":[]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL, 5, 0 },
 		    "number of items out of bounds" },
 		{ "{\"v\":[\"a\",\"b\",\"c\",\"d\"]}", { "v", FT_STRINGS,
-		    REQUIRED, 1, 3, NULL, 5 }, "number of items out of bounds" },
-		{ "{\"v\":[]}", { "v", FT_STRINGS, REQUIRED, 0, 0, NULL, 0 },
+		    REQUIRED, 1, 3, NULL, 5, 0 }, "number of items out of bounds" },
+		{ "{\"v\":[]}", { "v", FT_STRINGS, REQUIRED, 0, 0, NULL, 0, 0 },
 		    OKV },
 		{ "{\"v\":[\"abcde\"]}", { "v", FT_STRINGS, REQUIRED, 1, 3,
-		    NULL, 5 }, OKV },
+		    NULL, 5, 0 }, OKV },
 		{ "{\"v\":[\"abcdef\"]}", { "v", FT_STRINGS, REQUIRED, 1, 3,
-		    NULL, 5 }, "item too long" },
+		    NULL, 5, 0 }, "item too long" },
 		{ "{\"v\":[\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"]}",
-		    { "v", FT_STRINGS, REQUIRED, 1, 3, NULL, 5 }, OKV },
+		    { "v", FT_STRINGS, REQUIRED, 1, 3, NULL, 5, 0 }, OKV },
 		{ "{\"v\":[\"a\",\"abcdef\"]}", { "v", FT_STRINGS, REQUIRED,
-		    1, 3, NULL, 5 }, "item too long" },
+		    1, 3, NULL, 5, 0 }, "item too long" },
 		{ "{\"v\":[\"abcdefghij\"]}", { "v", FT_STRINGS, REQUIRED, 1,
-		    3, NULL, 0 }, OKV },
+		    3, NULL, 0, 0 }, OKV },
 		{ "{\"v\":[\"a\",1]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL,
-		    5 }, "must be an array of strings" },
+		    5, 0 }, "must be an array of strings" },
 		{ "{\"v\":[null]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL,
-		    5 }, "must be an array of strings" },
+		    5, 0 }, "must be an array of strings" },
 		{ "{\"v\":[[\"a\"]]}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL,
-		    5 }, "must be an array of strings" },
+		    5, 0 }, "must be an array of strings" },
 		{ "{\"v\":\"a\"}", { "v", FT_STRINGS, REQUIRED, 1, 3, NULL,
-		    5 }, "must be an array of strings" },
+		    5, 0 }, "must be an array of strings" },
 		{ "{\"v\":{\"0\":\"a\"}}", { "v", FT_STRINGS, REQUIRED, 1, 3,
-		    NULL, 5 }, "must be an array of strings" },
+		    NULL, 5, 0 }, "must be an array of strings" },
 
 		/* FT_OBJECT, FT_ARRAY. */
 		{ "{\"v\":{}}", R("v", FT_OBJECT, REQUIRED, 0, 0), OKV },
@@ -428,7 +428,7 @@ test_bounds(void)
 	static const struct field em = R("v", FT_EMAIL, REQUIRED, 0, 0);
 	/* protocol §2.3: 1-50 emails, each at most 254 characters. */
 	static const struct field emails = { "v", FT_STRINGS, REQUIRED, 1, 50,
-	    NULL, 254 };
+	    NULL, 254, 0 };
 	static const struct {
 		const char	*unit;
 		size_t		 n;
@@ -525,7 +525,7 @@ test_values(void)
 		R("periodStart", FT_DATETIME, REQUIRED, 0, 0),
 		R("note", FT_STRING, OPTIONAL, 0, 0),
 		R("rate", FT_NUMSTR, OPTIONAL, 0, 0),
-		{ NULL, FT_ANY, 0, 0, 0, NULL, 0 },
+		{ NULL, FT_ANY, 0, 0, 0, NULL, 0, 0 },
 	};
 	static const char body[] = "{\"workerId\":\"w\\u00e9\",\"offerId\":null,"
 	    "\"periodStart\":\"2020-01-30T12:32:11.5726446+00:00\","
