@@ -139,6 +139,11 @@ void		serve_store_stmt(struct db_stmt *stmt, const char *name,
  * answer stays 200.
  * On ST_OK the request's delivery and times_received are set and a reply
  * {"status":"ok","delivery":N,"duplicate":bool} is made.
+ * In a FastCGI worker (store_batch > 1) the statement is deferred: ST_OK
+ * with no reply yet, and the accept loop stores the request together with
+ * the others ready (README "Batched stores"), then sets its outcome as
+ * above.  So a handler returns what serve_store*() returns and does
+ * nothing after it.
  */
 enum status	serve_store_with(struct request *, struct db_stmt *stmt,
 		    const char *event, const char *subject,
