@@ -43,8 +43,13 @@ struct io {
 	char		 times[VALID_MAX_FIELDS][PARAMS_TIME_MAX];
 };
 
-/* One request in the worker's hands: a batch is an array of these. */
+/*
+ * One request in the worker's hands: a batch is an array of these, each
+ * made ready at its first use (slot_ready()), so that a worker that never
+ * batches touches one.
+ */
 struct slot {
+	int		 ready;		/* fr initialised */
 	FCGX_Request	 fr;
 	struct io	 io;
 	struct request	 req;
@@ -1169,6 +1174,17 @@ cgi_drain(void)
 	}
 }
 
+static struct slot *
+slot_ready(struct slot *sl)
+{
+	if (!sl->ready) {
+		FCGX_InitRequest(&sl->fr, FCGI_LISTENSOCK_FILENO, 0);
+		sl->io.fcgi = &sl->fr;
+		sl->ready = 1;
+	}
+	return sl;
+}
+
 int
 serve_main(const struct endpoint *ep, int argc, char *argv[])
 {
@@ -1263,10 +1279,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			    strerror(errno));
 			return 1;
 		}
-		for (i = 0; i < SERVE_BATCH_MAX; i++) {
-			FCGX_InitRequest(&slots[i].fr, FCGI_LISTENSOCK_FILENO, 0);
-			slots[i].io.fcgi = &slots[i].fr;
-		}
+		slot_ready(&slots[0]);
 		log_debug("serving FastCGI");
 		/*
 		 * Signals are delivered only while waiting for a request
@@ -1289,7 +1302,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 				ready += slots[n].io.store != NULL;
 				n++;
 				if (ready == 0 || n >= w.cfg.store_batch ||
-				    FCGX_Accept_r(&slots[n].fr) < 0)
+				    FCGX_Accept_r(&slot_ready(&slots[n])->fr) < 0)
 					break;
 			}
 			store_pending(&w, slots, n);
@@ -1305,7 +1318,8 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			metrics_flush(&w.metrics, &w.db, time(NULL), 0);
 		}
 		for (i = 0; i < SERVE_BATCH_MAX; i++)
-			FCGX_Free(&slots[i].fr, 1);
+			if (slots[i].ready)
+				FCGX_Free(&slots[i].fr, 1);
 		wake_flush(&w, 1);
 	}
 	rejects_flush(&w.rejects, &w.db, time(NULL), 1);
