@@ -186,6 +186,41 @@ done
 _t_check $bad "batch the database cannot take: sent again, each -> 200, new"
 stop_worker
 
+# 3b. A batch rolled back for a deadlock (SQLSTATE 40P01, raised here by a
+# test trigger for any statement that inserts more than one of this
+# test's changes, as the deadlock detector would abort one of two
+# batches): stored again one by one, every request 200, each once.
+sql "CREATE OR REPLACE FUNCTION public.batch_test_deadlock() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+	IF (SELECT count(*) FROM new_rows WHERE worker_id LIKE '$tag-d-%') > 1 THEN
+		RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01';
+	END IF;
+	RETURN NULL;
+END \$\$;
+CREATE TRIGGER batch_test_deadlock AFTER INSERT ON workhooks.timeline_change
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.batch_test_deadlock()" >/dev/null
+start_worker
+hold 1.5
+send "$_t_tmp/d-first" "$(body "$tag-d-first")"
+sleep 0.3
+for i in 1 2 3 4; do send "$_t_tmp/d-$i" "$(body "$tag-d-$i")"; done
+wait "$HOLDER"
+for _ in $(seq 100); do
+	[ "$(grep -c . "$_t_tmp"/d-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
+	sleep 0.1
+done
+bad=0
+for f in d-first d-1 d-2 d-3 d-4; do
+	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
+done
+_t_check $bad "batch rolled back for a deadlock: stored one by one, every request -> 200"
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-d-%'")" 5 \
+	"batch rolled back for a deadlock: each delivery committed once"
+grep -q 'a batch of [0-9]* deliveries was refused, storing them one by one: .*deadlock detected (test)' "$wlog"
+_t_check $? "batch rolled back for a deadlock: the fallback is logged"
+stop_worker
+sql "DROP TRIGGER batch_test_deadlock ON workhooks.timeline_change; DROP FUNCTION public.batch_test_deadlock()" >/dev/null
+
 # 4. store_batch = 1: the same queue is stored one delivery per statement.
 : >"$wlog"
 start_worker 'store_batch = 1'
