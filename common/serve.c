@@ -564,6 +564,25 @@ slot_cmp(const void *pa, const void *pb)
  */
 static void store_group(struct worker *, struct slot **, int);
 
+/* Each of the k ready stores by itself. */
+static void
+store_each(struct slot **g, int k)
+{
+	int i;
+
+	for (i = 0; i < k; i++)
+		g[i]->req.st = store_one(&g[i]->req);
+}
+
+/* Fail the ready store of sl with st, why the log's detail. */
+static void
+store_fail(struct slot *sl, enum status st, const char *why)
+{
+	sl->io.store = NULL;
+	snprintf(sl->req.why, sizeof(sl->req.why), "%s", why);
+	sl->req.st = serve_fail(&sl->req, st, "database", NULL, NULL);
+}
+
 static void
 store_batch(struct worker *w, struct slot **g, int k)
 {
@@ -584,13 +603,11 @@ store_batch(struct worker *w, struct slot **g, int k)
 			again[n++] = g[i];
 		else
 			g[j++] = g[i];
-	k = j;
-	if (k == 1)
-		g[0]->req.st = store_one(&g[0]->req);
+	if (j == 1)
+		store_each(g, 1);
 	else
-		store_group(w, g, k);
-	for (i = 0; i < n; i++)
-		again[i]->req.st = store_one(&again[i]->req);
+		store_group(w, g, j);
+	store_each(again, n);
 }
 
 /* k (> 1) distinct ready stores of one statement, in order. */
@@ -602,7 +619,6 @@ store_group(struct worker *w, struct slot **g, int k)
 	struct db_stmt *stmt = g[0]->io.store;
 	struct batch_stmt *bs;
 	PGresult *res = NULL;
-	struct request *req;
 	char why[512], *end;
 	unsigned char done[SERVE_BATCH_MAX];
 	enum status st;
@@ -611,8 +627,7 @@ store_group(struct worker *w, struct slot **g, int k)
 
 	if ((bs = batch_stmt(stmt, stmt == &w->store ? w->ep->store_many :
 	    NULL, k)) == NULL) {
-		for (i = 0; i < k; i++)
-			g[i]->req.st = store_one(&g[i]->req);
+		store_each(g, k);
 		return;
 	}
 	batch_vals(bs, g, vals);
@@ -628,19 +643,14 @@ store_group(struct worker *w, struct slot **g, int k)
 	    strcmp(w->db.state, "40001") == 0))
 		st = ST_INTERNAL;
 	if (st == ST_UNAVAILABLE) {
-		for (i = 0; i < k; i++) {
-			req = &g[i]->req;
-			g[i]->io.store = NULL;
-			snprintf(req->why, sizeof(req->why), "%s", why);
-			req->st = serve_fail(req, st, "database", NULL, NULL);
-		}
+		for (i = 0; i < k; i++)
+			store_fail(g[i], st, why);
 		return;
 	}
 	if (st != ST_OK) {
 		log_warn("%s: a batch of %d deliveries was refused, storing "
 		    "them one by one: %s", w->label, k, why);
-		for (i = 0; i < k; i++)
-			g[i]->req.st = store_one(&g[i]->req);
+		store_each(g, k);
 		return;
 	}
 	memset(done, 0, sizeof(done));
@@ -657,14 +667,9 @@ store_group(struct worker *w, struct slot **g, int k)
 	}
 	PQclear(res);
 	/* Committed, but not as one row each: the store function is wrong. */
-	for (i = 0; i < k; i++) {
-		if (done[i])
-			continue;
-		req = &g[i]->req;
-		g[i]->io.store = NULL;
-		snprintf(req->why, sizeof(req->why), "store returned no row");
-		req->st = serve_fail(req, ST_INTERNAL, "database", NULL, NULL);
-	}
+	for (i = 0; i < k; i++)
+		if (!done[i])
+			store_fail(g[i], ST_INTERNAL, "store returned no row");
 }
 
 /* Every ready store of the batch, one statement per store statement. */
@@ -684,10 +689,7 @@ store_pending(struct worker *w, struct slot *slots, int n)
 		for (k = 0, j = i; j < n; j++)
 			if (slots[j].io.store == stmt)
 				g[k++] = &slots[j];
-		if (k == 1)
-			slots[i].req.st = store_one(&slots[i].req);
-		else
-			store_batch(w, g, k);
+		store_batch(w, g, k);
 	}
 }
 

@@ -73,6 +73,24 @@ hold() {
 # status OUT: the HTTP status of a CGI answer (200 when no Status line).
 status() { _t_parse_cgi "$1"; echo "$STATUS"; }
 
+# answered OUT...: wait (10 s at most) until every answer file has its answer.
+answered() {
+	for _ in $(seq 100); do
+		[ "$(grep -c . "$@" 2>/dev/null | grep -c ':0$')" = 0 ] && return 0
+		sleep 0.1
+	done
+}
+
+# all_200 TEXT NAME...: one check that each answer $_t_tmp/NAME is 200.
+all_200() {
+	local text=$1 f bad=0
+	shift
+	for f in "$@"; do
+		[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
+	done
+	_t_check $bad "$text"
+}
+
 # 1. Twelve requests queue behind a first one that waits for the lock: the
 # first is stored alone, the rest in one batch. Among them a body sent
 # twice (the second a repeat of the first, in the same statement), one
@@ -90,16 +108,10 @@ send "$_t_tmp/dup-b" "$(body "$tag-twice")"
 send "$_t_tmp/unsigned" "$(body "$tag-unsigned")" "hmac 00"
 send "$_t_tmp/invalid" '{"workerId":"'"$tag"'-invalid","periodStart":"2021-05-01T19:00:00Z","periodEnd":"2021-05-01T17:00:00Z","completedAt":"2021-04-30T10:00:00Z"}'
 wait "$HOLDER"
-for _ in $(seq 100); do
-	[ "$(grep -c . "$_t_tmp"/first "$_t_tmp"/new-* "$_t_tmp"/dup-* "$_t_tmp"/unsigned "$_t_tmp"/invalid 2>/dev/null | grep -c ':0$')" = 0 ] && break
-	sleep 0.1
-done
+answered "$_t_tmp"/first "$_t_tmp"/new-* "$_t_tmp"/dup-* "$_t_tmp"/unsigned "$_t_tmp"/invalid
 sleep 0.3
-bad=0
-for f in first new-1 new-2 new-3 new-4 new-5 new-6 new-7 new-8 new-9 dup-a dup-b; do
-	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
-done
-_t_check $bad "batch: the first and the 11 queued valid deliveries -> 200 each"
+all_200 "batch: the first and the 11 queued valid deliveries -> 200 each" \
+	first new-1 new-2 new-3 new-4 new-5 new-6 new-7 new-8 new-9 dup-a dup-b
 is "$(status "$_t_tmp/unsigned")" 401 "batch: a bad signature among them -> 401"
 is "$(status "$_t_tmp/invalid")" 400 "batch: periodEnd before periodStart among them -> 400"
 _t_parse_cgi "$_t_tmp/dup-a"
@@ -136,15 +148,9 @@ for i in 1 2 3; do send "$_t_tmp/r-$i" "$(body "$tag-r-$i")"; done
 send "$_t_tmp/r-bad" "$(body "$tag-refused")"
 for i in 4 5; do send "$_t_tmp/r-$i" "$(body "$tag-r-$i")"; done
 wait "$HOLDER"
-for _ in $(seq 100); do
-	[ "$(grep -c . "$_t_tmp"/r-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
-	sleep 0.1
-done
-bad=0
-for f in r-first r-1 r-2 r-3 r-4 r-5; do
-	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
-done
-_t_check $bad "batch refused for one delivery's data: the other six -> 200"
+answered "$_t_tmp"/r-*
+all_200 "batch refused for one delivery's data: the other six -> 200" \
+	r-first r-1 r-2 r-3 r-4 r-5
 is "$(status "$_t_tmp/r-bad")" 500 "batch refused for one delivery's data: that one -> 500"
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-r-%'")" 6 \
 	"batch refused for one delivery's data: the others committed once each"
@@ -163,10 +169,7 @@ hold 2.5
 send "$_t_tmp/u-first" "$(body "$tag-u-first")"
 sleep 0.1
 for i in 1 2 3 4; do send "$_t_tmp/u-$i" "$(body "$tag-u-$i")"; done
-for _ in $(seq 100); do
-	[ "$(grep -c . "$_t_tmp"/u-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
-	sleep 0.1
-done
+answered "$_t_tmp"/u-*
 bad=0
 for f in u-first u-1 u-2 u-3 u-4; do
 	_t_parse_cgi "$_t_tmp/$f"
@@ -205,15 +208,9 @@ send "$_t_tmp/d-first" "$(body "$tag-d-first")"
 sleep 0.3
 for i in 1 2 3 4; do send "$_t_tmp/d-$i" "$(body "$tag-d-$i")"; done
 wait "$HOLDER"
-for _ in $(seq 100); do
-	[ "$(grep -c . "$_t_tmp"/d-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
-	sleep 0.1
-done
-bad=0
-for f in d-first d-1 d-2 d-3 d-4; do
-	[ "$(status "$_t_tmp/$f")" = 200 ] || { bad=1; diag "$f: $(cat "$_t_tmp/$f")"; }
-done
-_t_check $bad "batch rolled back for a deadlock: stored one by one, every request -> 200"
+answered "$_t_tmp"/d-*
+all_200 "batch rolled back for a deadlock: stored one by one, every request -> 200" \
+	d-first d-1 d-2 d-3 d-4
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-d-%'")" 5 \
 	"batch rolled back for a deadlock: each delivery committed once"
 grep -q 'a batch of [0-9]* deliveries was refused, storing them one by one: .*deadlock detected (test)' "$wlog"
@@ -229,10 +226,7 @@ send "$_t_tmp/o-first" "$(body "$tag-o-first")"
 sleep 0.3
 for i in 1 2 3 4 5; do send "$_t_tmp/o-$i" "$(body "$tag-o-$i")"; done
 wait "$HOLDER"
-for _ in $(seq 100); do
-	[ "$(grep -c . "$_t_tmp"/o-* 2>/dev/null | grep -c ':0$')" = 0 ] && break
-	sleep 0.1
-done
+answered "$_t_tmp"/o-*
 is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '$tag-o-%'")" 6 \
 	"store_batch = 1: the six deliveries committed"
 is "$(sed -n 's/.* batch=\([0-9-]*\)$/\1/p' "$wlog" | sort -u | tr '\n' ' ')" "1 " \
