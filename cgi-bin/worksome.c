@@ -138,9 +138,10 @@ main(int argc, char *argv[])
 	for (i = 0; i < NEVENTS; i++) {
 		snprintf(names[i], sizeof(names[i]), "worksome_%s",
 		    events[i]->name);
-		serve_store_stmt(&stmts[i], names[i], events[i]->store);
+		serve_store_stmt(&stmts[i], names[i], events[i]->store,
+		    events[i]->store_many);
 	}
-	serve_store_stmt(&stmts[NEVENTS], "worksome_raw", WS_STORE_RAW);
+	serve_store_stmt(&stmts[NEVENTS], "worksome_raw", WS_STORE_RAW, NULL);
 	return serve_main(&ep, argc, argv);
 }
 #endif

@@ -49,6 +49,11 @@ struct db_stmt {
 	const char	*sql;		/* $n parameters only */
 	int		 nparams;
 	unsigned	 gen;		/* 0: not prepared on this conn */
+	/*
+	 * A store statement's function for several deliveries in one call,
+	 * or NULL (common/serve.c's batches; endpoint.h, store_many).
+	 */
+	const char	*many;
 };
 
 void		db_init(struct db *, const char *conninfo, const char *appname);

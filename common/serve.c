@@ -186,7 +186,8 @@ serve_reply(struct request *req, char *json)
  * name and nparams is -1.
  */
 void
-serve_store_stmt(struct db_stmt *stmt, const char *name, const char *fn)
+serve_store_stmt(struct db_stmt *stmt, const char *name, const char *fn,
+    const char *many)
 {
 	char *sql;
 
@@ -198,6 +199,7 @@ serve_store_stmt(struct db_stmt *stmt, const char *name, const char *fn)
 	stmt->sql = sql;
 	stmt->nparams = -1;
 	stmt->gen = 0;
+	stmt->many = many;
 }
 
 #define STORE_SELECT	"SELECT delivery_id, times_received FROM "
@@ -409,8 +411,8 @@ store_one(struct request *req)
 /*
  * The statement that stores k deliveries with stmt's function fn (K
  * parameters each) in one statement, so one transaction, one commit and
- * one round trip.  With the endpoint's store_many (endpoint.h), one call
- * of it, the endpoint once and every other parameter as an array:
+ * one round trip.  With the statement's many (store_many, endpoint.h), one
+ * call of it, the endpoint once and every other parameter as an array:
  *   SELECT ord, delivery_id, times_received FROM fn_many($1,
  *       ARRAY[$2, $3, ...]::text[], ...)
  * (the values given in that order: batch_vals()).  Without, fn's call k
@@ -625,8 +627,7 @@ store_group(struct worker *w, struct slot **g, int k)
 	long r;
 	int i;
 
-	if ((bs = batch_stmt(stmt, stmt == &w->store ? w->ep->store_many :
-	    NULL, k)) == NULL) {
+	if ((bs = batch_stmt(stmt, stmt->many, k)) == NULL) {
 		store_each(g, k);
 		return;
 	}
@@ -1252,7 +1253,8 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 	db_init(&w.db, w.cfg.database, ep->name);
 	db_init(&w.rodb, w.cfg.suggestions_database, ep->name);
 	if (ep->store != NULL)
-		serve_store_stmt(&w.store, "workhooks_store", ep->store);
+		serve_store_stmt(&w.store, "workhooks_store", ep->store,
+		    ep->store_many);
 	rejects_init(&w.rejects, w.label, w.cfg.reject_flush);
 	worker_configure(&w);
 	metrics_init(&w.metrics, ep->name, ep->source, w.cfg.reject_flush);

@@ -110,9 +110,11 @@ void		serve_reply(struct request *, char *json);
  * Make stmt call the store function fn (schema-qualified, static string);
  * name is the prepared name.  The statement's text is made at its first
  * serve_store*(), from the field table it is used with (always the same).
+ * many: NULL, or fn for several deliveries in one call, which a batch
+ * calls instead (endpoint.h, store_many).
  */
 void		serve_store_stmt(struct db_stmt *stmt, const char *name,
-		    const char *fn);
+		    const char *fn, const char *many);
 
 /*
  * The store: call the SQL function fn with the delivery parameters,

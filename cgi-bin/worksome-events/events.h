@@ -34,6 +34,8 @@ struct ws_event {
 	enum status		(*check)(struct request *);
 	/* SQL store function, schema-qualified (sql/code/4*.sql). */
 	const char		*store;
+	/* NULL, or store for a batch of deliveries (endpoint.h, store_many). */
+	const char		*store_many;
 };
 
 /*
@@ -44,6 +46,7 @@ struct ws_event {
 extern const struct field	ws_hire_fields[];
 enum status			ws_hire_check(struct request *);
 #define WS_STORE_HIRE		"workhooks.store_worksome_hire"
+#define WS_STORE_HIRE_MANY	"workhooks.store_worksome_hire_many"
 
 extern const struct ws_event	ws_contract_accepted;
 extern const struct ws_event	ws_hire_updated;

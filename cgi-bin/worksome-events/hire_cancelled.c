@@ -10,4 +10,5 @@ const struct ws_event ws_hire_cancelled = {
 	.fields = ws_hire_fields,
 	.check = ws_hire_check,
 	.store = WS_STORE_HIRE,
+	.store_many = WS_STORE_HIRE_MANY,
 };

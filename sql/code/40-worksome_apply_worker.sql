@@ -8,11 +8,17 @@
 -- deliveries are applied, and applying one again changes nothing
 -- (workhooks.rederive(), README "Re-derive after a fix").  Text is
 -- read with ->>: a number where a string is documented is kept as its
--- text.  plpgsql, not sql: plpgsql keeps its statements' plans for the
--- session; a LANGUAGE sql function that is not inlined is planned again at
--- every call (measured: 3x slower stores).
-CREATE OR REPLACE FUNCTION workhooks.worksome_apply_worker(p_delivery bigint,
-	p_event text, w jsonb, p_received_at timestamptz)
+-- text.  Parallel arrays, one element per delivery (a batch's, or one);
+-- the workers in id order, as every store takes their locks.  A worker
+-- may appear once only (ON CONFLICT cannot touch a row twice in one
+-- statement): derive_worksome_hire (46-) applies a batch with a worker
+-- twice one delivery at a time.  plpgsql, not sql: plpgsql keeps its
+-- statements' plans for the session; a LANGUAGE sql function that is not
+-- inlined is planned again at every call (measured: 3x slower stores).
+DROP FUNCTION IF EXISTS workhooks.worksome_apply_worker(bigint, text, jsonb,
+	timestamptz);
+CREATE OR REPLACE FUNCTION workhooks.worksome_apply_worker(p_delivery bigint[],
+	p_event text[], p_worker jsonb[], p_received_at timestamptz[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -34,8 +40,11 @@ BEGIN
 	       w->'businessEntity'->>'company_no',
 	       w->'businessEntity'->>'company_name',
 	       w->'businessEntity'->>'tax_no',
-	       p_delivery, p_event, p_received_at, p_received_at
+	       u.delivery, u.event, u.at, u.at
+	FROM unnest(p_delivery, p_event, p_worker, p_received_at)
+		AS u(delivery, event, w, at)
 	WHERE w->>'id' IS NOT NULL
+	ORDER BY w->>'id'
 	ON CONFLICT (id) DO UPDATE SET
 		name = CASE WHEN excluded.delivery_id >= x.delivery_id THEN coalesce(excluded.name, x.name)
 			ELSE coalesce(x.name, excluded.name) END,

@@ -2,8 +2,13 @@
 -- later delivery has already been applied; first_received_at is the
 -- earliest applied.  The same row in any order of application, and
 -- applying a delivery again changes nothing (workhooks.rederive()).
-CREATE OR REPLACE FUNCTION workhooks.worksome_apply_trusted_contact(p_delivery bigint,
-	p_event text, tc jsonb, p_worker_id text, p_received_at timestamptz)
+-- Parallel arrays, one element per delivery, each trusted contact once
+-- (as 40-worksome_apply_worker.sql), taken in id order.
+DROP FUNCTION IF EXISTS workhooks.worksome_apply_trusted_contact(bigint, text,
+	jsonb, text, timestamptz);
+CREATE OR REPLACE FUNCTION workhooks.worksome_apply_trusted_contact(
+	p_delivery bigint[], p_event text[], p_trusted_contact jsonb[],
+	p_worker_id text[], p_received_at timestamptz[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -12,9 +17,11 @@ BEGIN
 		(id, account_id, external_identifier, status, worker_id,
 		 delivery_id, event, received_at, first_received_at)
 	SELECT tc->>'id', tc->>'accountId', tc->>'externalIdentifier',
-	       tc->>'status', p_worker_id,
-	       p_delivery, p_event, p_received_at, p_received_at
+	       tc->>'status', u.worker_id, u.delivery, u.event, u.at, u.at
+	FROM unnest(p_delivery, p_event, p_trusted_contact, p_worker_id,
+		p_received_at) AS u(delivery, event, tc, worker_id, at)
 	WHERE tc->>'id' IS NOT NULL
+	ORDER BY tc->>'id'
 	ON CONFLICT (id) DO UPDATE SET
 		account_id = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.account_id ELSE x.account_id END,
 		external_identifier = CASE WHEN excluded.delivery_id >= x.delivery_id THEN excluded.external_identifier ELSE x.external_identifier END,

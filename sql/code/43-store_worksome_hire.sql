@@ -10,7 +10,9 @@
 -- text), and the body's own text is exact where json-c would clamp a
 -- 64-bit overflow.  Derived, for a new delivery, by
 -- workhooks.derive_worksome_hire (46-derive_worksome_hire.sql), which
--- workhooks.rederive() calls too.
+-- workhooks.rederive() calls too.  This one is
+-- workhooks.store_worksome_hire_many (43-), the batch store, for one
+-- delivery: one definition of the store.
 DROP FUNCTION IF EXISTS workhooks.store_worksome_hire(text, text, text, bytea, text, text,
 	text, timestamptz, text, jsonb, jsonb, jsonb, text, text, date, date, text,
 	numeric, jsonb, jsonb, text, text, jsonb, jsonb);
@@ -24,21 +26,16 @@ CREATE OR REPLACE FUNCTION workhooks.store_worksome_hire(
 	OUT delivery_id bigint, OUT times_received bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	v_new		boolean;
-	v_at		timestamptz;
 BEGIN
-	SELECT d.delivery_id, d.times_received, d.is_new, d.received_at
-	INTO delivery_id, times_received, v_new, v_at
-	FROM workhooks.record_delivery('worksome', p_endpoint, p_event, p_body,
-		p_sha256, p_signature, p_secret_label, p_signed_timestamp,
-		p_signed_at, p_subject) AS d;
-	IF v_new THEN
-		PERFORM workhooks.derive_worksome_hire(
-			store_worksome_hire.delivery_id, v_at, p_event, p_body,
-			p_hire_id, p_contract_id, p_start_date, p_end_date,
-			p_worker_accepted_at, p_rate, p_worker_id,
-			p_trusted_contact_id);
-	END IF;
+	SELECT s.delivery_id, s.times_received
+	INTO delivery_id, times_received
+	FROM workhooks.store_worksome_hire_many(p_endpoint, ARRAY[p_event],
+		ARRAY[p_body], ARRAY[p_sha256::text], ARRAY[p_signature],
+		ARRAY[p_secret_label], ARRAY[p_signed_timestamp],
+		ARRAY[p_signed_at::text], ARRAY[p_subject], ARRAY[p_hire_id],
+		ARRAY[p_contract_id], ARRAY[p_start_date::text],
+		ARRAY[p_end_date::text], ARRAY[p_worker_accepted_at],
+		ARRAY[p_rate::text], ARRAY[p_worker_id],
+		ARRAY[p_trusted_contact_id]) AS s;
 END
 $$;

@@ -12,9 +12,10 @@ AS $$
 DECLARE
 	v_data	jsonb := p_body::jsonb->'data';
 BEGIN
-	PERFORM workhooks.worksome_apply_worker(p_delivery, p_event,
-		v_data->'worker', p_received_at);
-	PERFORM workhooks.worksome_apply_trusted_contact(p_delivery, p_event,
-		v_data->'trustedContact', p_worker_id, p_received_at);
+	PERFORM workhooks.worksome_apply_worker(ARRAY[p_delivery],
+		ARRAY[p_event], ARRAY[v_data->'worker'], ARRAY[p_received_at]);
+	PERFORM workhooks.worksome_apply_trusted_contact(ARRAY[p_delivery],
+		ARRAY[p_event], ARRAY[v_data->'trustedContact'], ARRAY[p_worker_id],
+		ARRAY[p_received_at]);
 END
 $$;

@@ -103,9 +103,11 @@ BEGIN
 			PERFORM workhooks.derive_worksome_trusted_contact(r.id,
 				r.received_at, r.event, r.body, f[1], f[2]);
 		ELSE
-			PERFORM workhooks.derive_worksome_hire(r.id, r.received_at,
-				r.event, r.body, f[1], f[2], f[3]::date, f[4]::date, f[5],
-				f[6]::numeric, f[7], f[8]);
+			PERFORM workhooks.derive_worksome_hire(ARRAY[r.id],
+				ARRAY[r.received_at], ARRAY[r.event], ARRAY[r.body],
+				ARRAY[f[1]], ARRAY[f[2]], ARRAY[f[3]::date],
+				ARRAY[f[4]::date], ARRAY[f[5]], ARRAY[f[6]::numeric],
+				ARRAY[f[7]], ARRAY[f[8]]);
 		END IF;
 		v_n := v_n + 1;
 	END LOOP;

@@ -19,7 +19,8 @@ GRANT EXECUTE ON FUNCTION
 	workhooks.store_timeline_changed, workhooks.store_timeline_changed_many,
 	workhooks.store_offer_response,
 	workhooks.store_offer_event_deleted, workhooks.store_contact_new,
-	workhooks.store_worksome_hire, workhooks.store_worksome_trusted_contact,
+	workhooks.store_worksome_hire, workhooks.store_worksome_hire_many,
+	workhooks.store_worksome_trusted_contact,
 	workhooks.store_worksome_raw,
 	workhooks.wake, workhooks.count_rejected, workhooks.contact_suggestions,
 	workhooks.count_metrics, workhooks.metrics_sample

@@ -456,7 +456,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_defaults(&w.cfg);
 		w.ep = &ep;
 		if (ep.store != NULL)
-			serve_store_stmt(&w.store, "fuzz_store", ep.store);
+			serve_store_stmt(&w.store, "fuzz_store", ep.store,
+			    ep.store_many);
 	}
 	if (ep.body == BODY_JSON)
 		drive_body(&w, data, size);

@@ -20,8 +20,9 @@ wlog=$_t_tmp/worker.log
 tag=batch-$$-$RANDOM
 body() { printf '{"workerId":"%s","periodStart":"2021-05-01T09:00:00Z","periodEnd":"2021-05-01T17:00:00Z","completedAt":"2021-04-30T10:00:00Z"}' "$1"; }
 
-# start_worker [CONFIG LINE...]: one worker (no multiwatch) on $sock with
-# the suite's configuration and these lines after it; sets WPID.
+# start_worker [CONFIG LINE...]: one worker of $wbin (no multiwatch) on
+# $sock with the suite's configuration and these lines after it; sets WPID.
+wbin=$name
 start_worker() {
 	local opts=(-n -s "$sock" -M 0666) env=() l
 	{
@@ -32,7 +33,7 @@ start_worker() {
 	rm -f "$sock"
 	mapfile -t env < <(WH_CONFIG=$conf wh_worker_env)
 	wh_is_root && opts+=(-u "$WH_RUN_USER" -g "$WH_RUN_GROUP")
-	setsid env -i "${env[@]}" spawn-fcgi "${opts[@]}" -- "$WH_BIN/$name" \
+	setsid env -i "${env[@]}" spawn-fcgi "${opts[@]}" -- "$WH_BIN/$wbin" \
 		</dev/null >>"$wlog" 2>&1 &
 	WPID=$!
 	for _ in $(seq 100); do [ -S "$sock" ] && grep -q '^SigCgt:.*[1-9a-f]' "/proc/$WPID/status" 2>/dev/null && break; sleep 0.1; done
@@ -58,13 +59,15 @@ send() {
 		timeout 30 cgi-fcgi -bind -connect "$sock" >"$out" 2>&1 &
 }
 
-# hold SECONDS: lock worker_timeline (every timelineChanged store writes it)
-# for SECONDS in the background, once the lock is held; sets HOLDER.
+# hold SECONDS [TABLE]: lock TABLE (worker_timeline: every timelineChanged
+# store writes it) for SECONDS in the background, once the lock is held;
+# sets HOLDER.
 hold() {
-	psql -X -q -d "$DB_CONNINFO" -c "BEGIN; LOCK TABLE workhooks.worker_timeline IN EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT" >/dev/null 2>&1 &
+	local t=${2:-worker_timeline}
+	psql -X -q -d "$DB_CONNINFO" -c "BEGIN; LOCK TABLE workhooks.$t IN EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT" >/dev/null 2>&1 &
 	HOLDER=$!
 	for _ in $(seq 50); do
-		[ "$(sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'worker_timeline' AND l.mode = 'ExclusiveLock' AND l.granted")" -ge 1 ] && return 0
+		[ "$(sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '$t' AND l.mode = 'ExclusiveLock' AND l.granted")" -ge 1 ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -232,5 +235,88 @@ is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id LIKE '
 is "$(sed -n 's/.* batch=\([0-9-]*\)$/\1/p' "$wlog" | sort -u | tr '\n' ' ')" "1 " \
 	"store_batch = 1: every store statement took one delivery"
 stop_worker
+
+# 5. Worksome hire events (store_worksome_hire_many): a batch of distinct
+# hires, workers and trusted contacts is derived set-based, one statement
+# per table, one of them a new version of a hire stored just before; a
+# batch where two deliveries share a worker and two are versions of one
+# hire is derived one delivery at a time. Either way the rows are those
+# of one delivery at a time: rederive(), which applies every stored
+# Worksome delivery alone in id order, makes exactly them again from
+# empty tables (in a transaction rolled back).
+wbin=worksome
+# wbody HIRE WORKER TRUSTED_CONTACT: a hireUpdated body, new every time.
+wbody() {
+	jq -c --arg h "$tag-$1" --arg w "$tag-$2" --arg t "$tag-$3" --arg n "$RANDOM$RANDOM" '
+		.data.contract.id = $h | .data.contract.purchaseOrderNumber = $n
+		| .data.contract.jobOwners = [{id: "o1", name: "Owner", email: ($h + "-owner@example.com")}]
+		| .data.worker.id = $w | .data.worker.email = ($w + "@example.com")
+		| .data.trustedContact.id = $t' "$VECTORS/worksome-hireUpdated.json" | tr -d '\n'
+}
+# send_ws OUT BODY: one signed POST /worksome straight to the worker.
+send_ws() {
+	local f=$1.body
+	printf '%s' "$2" >"$f"
+	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 \
+		SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=127.0.0.1 REQUEST_METHOD=POST \
+		REQUEST_URI=/worksome CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c <"$f")" HTTP_SIGNATURE="$(ws_sign "$f")" \
+		timeout 30 cgi-fcgi -bind -connect "$sock" <"$f" >"$1" 2>&1 &
+}
+ws_derived="worksome_worker worksome_trusted_contact worksome_hire_version worksome_job_owner
+worksome_custom_field_value worksome_hire worksome_relationship"
+if have_bin "$wbin"; then
+	: >"$wlog"
+	start_worker
+	hold 1.5 worksome_worker
+	send_ws "$_t_tmp/wa-first" "$(wbody h1 w1 t1)"
+	sleep 0.3
+	send_ws "$_t_tmp/wa-1" "$(wbody h1 w1 t1)"
+	for i in 2 3 4 5; do send_ws "$_t_tmp/wa-$i" "$(wbody "h$i" "w$i" "t$i")"; done
+	wait "$HOLDER"
+	answered "$_t_tmp"/wa-first "$_t_tmp"/wa-[0-9]
+	all_200 "Worksome batch of distinct hires: every request -> 200" wa-first wa-1 wa-2 wa-3 wa-4 wa-5
+	hold 1.5 worksome_worker
+	send_ws "$_t_tmp/wb-first" "$(wbody h6 w6 t6)"
+	sleep 0.3
+	send_ws "$_t_tmp/wb-1" "$(wbody h6 w6 t6)"
+	send_ws "$_t_tmp/wb-2" "$(wbody h7 w6 t7)"
+	send_ws "$_t_tmp/wb-3" "$(wbody h7 w7 t7)"
+	send_ws "$_t_tmp/wb-4" "$(wbody h2 w2 t2)"
+	wait "$HOLDER"
+	answered "$_t_tmp"/wb-first "$_t_tmp"/wb-[0-9]
+	all_200 "Worksome batch sharing a worker and a hire: every request -> 200" wb-first wb-1 wb-2 wb-3 wb-4
+	stop_worker
+	n=$(sed -n 's/.* status=200 .* batch=\([0-9]*\)$/\1/p' "$wlog" | awk '$1 >= 4 { n++ } END { print n + 0 }')
+	_t_check $((!(n >= 8))) "Worksome: both queues stored as batches of 4 or more ($n requests)" ||
+		diag "$(tail -n 12 "$wlog")"
+	! grep -q 'was refused' "$wlog"
+	_t_check $? "Worksome: neither batch fell back to one by one" || diag "$(grep 'was refused' "$wlog")"
+	is "$(sql "SELECT string_agg(hire_key || ':' || versions, ' ' ORDER BY hire_key) FROM workhooks.worksome_hire WHERE hire_key LIKE '$tag-%'")" \
+		"$tag-h1:2 $tag-h2:2 $tag-h3:1 $tag-h4:1 $tag-h5:1 $tag-h6:2 $tag-h7:2" \
+		"Worksome batches: each hire counts its versions"
+	is "$(sql "SELECT count(*) FROM workhooks.worksome_relationship WHERE hire_key LIKE '$tag-%'")" 7 \
+		"Worksome batches: one relationship per hire (its job owner)"
+	# The latest version is the higher delivery id (a batch numbers its
+	# deliveries in the ledger's order, not in the order they came).
+	is "$(sql "SELECT r.worker_email_key || ' ' || (r.worker_email_key = (SELECT v.worker_email FROM workhooks.worksome_hire_version AS v
+		WHERE v.hire_key = r.hire_key ORDER BY v.delivery_id DESC LIMIT 1)) FROM workhooks.worksome_relationship AS r WHERE r.hire_key = '$tag-h7'")" \
+		"$(sql "SELECT worker_email FROM workhooks.worksome_hire_version WHERE hire_key = '$tag-h7' ORDER BY delivery_id DESC LIMIT 1") true" \
+		"Worksome batches: a hire's relationship is of its latest version"
+	q="BEGIN;"
+	for t in $ws_derived; do
+		q="$q CREATE TEMP TABLE snap_$t ON COMMIT DROP AS TABLE workhooks.$t;"
+	done
+	q="$q TRUNCATE $(printf 'workhooks.%s, ' $ws_derived | sed -e 's/, $//');"
+	q="$q SELECT 'applied ' || workhooks.rederive(source => 'worksome');"
+	for t in $ws_derived; do
+		q="$q SELECT '$t ' || (SELECT count(*) FROM ((TABLE snap_$t EXCEPT ALL TABLE workhooks.$t)
+			UNION ALL (TABLE workhooks.$t EXCEPT ALL TABLE snap_$t)) AS x);"
+	done
+	out=$(sql "$q ROLLBACK;" 2>&1)
+	is "$(grep -c ' 0$' <<<"$out")" 7 \
+		"Worksome batches: the rows are those of one delivery at a time (rederive makes them again)" ||
+		diag "$out"
+fi
 
 done_testing

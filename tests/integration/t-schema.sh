@@ -79,7 +79,7 @@ is "$(execs wh_schema_nobody)" "" "a role in neither group executes no workhooks
 is "$(execs workhooks_reader)" "" "workhooks_reader executes no function"
 is "$(execs workhooks_ro)" "" "workhooks_ro (a reader login) executes no function"
 is "$(execs workhooks_writer)" \
-	"contact_suggestions count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_raw store_worksome_trusted_contact wake" \
+	"contact_suggestions count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_hire_many store_worksome_raw store_worksome_trusted_contact wake" \
 	"workhooks_writer executes exactly the store entry points, wake, count_rejected, count_metrics, metrics_sample and contact_suggestions"
 like "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
 	"SELECT workhooks.record_delivery('updatedge', 'events/timelineChanged', NULL, '{}', sha256(''), NULL, NULL, NULL, NULL, NULL)" 2>&1)" \
