@@ -12,11 +12,14 @@
 -- one call fails (ON CONFLICT cannot touch a row twice in one statement):
 -- the worker then stores that batch one delivery at a time.
 --
--- One row per delivery, in the arrays' order (ord, from 1): its id, how
--- many times it has now arrived, whether this call inserted it (only then
--- may the caller derive rows from it), and when it was first received
--- (derived rows take their times from the delivery, never the clock, so
--- that workhooks.rederive() makes them again identical).  Called only by
+-- One row of arrays, one element per delivery in the arrays' order: its
+-- id, how many times it has now arrived, whether this call inserted it
+-- (only then may the caller derive rows from it), and when it was first
+-- received (derived rows take their times from the delivery, never the
+-- clock, so that workhooks.rederive() makes them again identical).
+-- Arrays rather than a row per delivery, which the caller aggregated back
+-- into arrays: every statement of a store costs its executor set-up, the
+-- larger part of a small batch's time (README "Batched stores").  Called only by
 -- the store functions (as their owner): 90-privileges.sql.  plpgsql, not
 -- sql, here and in the functions around it: a plpgsql function keeps its
 -- statements' plans for the session, a sql one (not inlined) plans its
@@ -24,12 +27,23 @@
 -- one statement: one data-modifying CTE with the inbox's UPDATE was
 -- planned again at every call (0.6 ms, no generic plan was chosen), and a
 -- forced generic plan of it joined the whole inbox.
+DO $$
+BEGIN
+	-- Until 2026-12-02 it returned a row per delivery: a new result type
+	-- needs a new function.
+	IF (SELECT p.proretset FROM pg_proc AS p WHERE p.oid = to_regprocedure(
+	    'workhooks.record_deliveries(text, text, text[], text[], bytea[], text[], text[], text[], timestamptz[], text[])')) THEN
+		DROP FUNCTION workhooks.record_deliveries(text, text, text[], text[],
+			bytea[], text[], text[], text[], timestamptz[], text[]);
+	END IF;
+END
+$$;
 CREATE OR REPLACE FUNCTION workhooks.record_deliveries(
 	p_source text, p_endpoint text, p_event text[], p_body text[],
 	p_sha256 bytea[], p_signature text[], p_secret_label text[],
-	p_signed_timestamp text[], p_signed_at timestamptz[], p_subject text[])
-RETURNS TABLE (ord bigint, delivery_id bigint, times_received bigint,
-	is_new boolean, received_at timestamptz)
+	p_signed_timestamp text[], p_signed_at timestamptz[], p_subject text[],
+	OUT delivery_id bigint[], OUT times_received bigint[],
+	OUT is_new boolean[], OUT received_at timestamptz[])
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -41,10 +55,14 @@ DECLARE
 	v_first	timestamptz[];
 	i	integer;
 BEGIN
-	SELECT array_agg(CASE WHEN u.subject IS NULL THEN u.sha256
-			ELSE sha256(convert_to(u.subject, 'UTF8')) END ORDER BY u.n)
-	INTO v_key
-	FROM unnest(p_sha256, p_subject) WITH ORDINALITY AS u(sha256, subject, n);
+	IF array_remove(p_subject, NULL) = '{}' THEN
+		v_key := p_sha256;	-- no subject: an expression, no statement
+	ELSE
+		SELECT array_agg(CASE WHEN u.subject IS NULL THEN u.sha256
+				ELSE sha256(convert_to(u.subject, 'UTF8')) END ORDER BY u.n)
+		INTO v_key
+		FROM unnest(p_sha256, p_subject) WITH ORDINALITY AS u(sha256, subject, n);
+	END IF;
 	-- The ledger, in key order; its answers in the arrays' order.
 	WITH k AS (
 		INSERT INTO workhooks.delivery_key AS k (source, endpoint, dedup_key)
@@ -82,7 +100,9 @@ BEGIN
 		END LOOP;
 	END IF;
 
-	RETURN QUERY SELECT n::bigint, v_id[n], v_times[n], v_new[n], v_first[n]
-		FROM generate_subscripts(v_id, 1) AS n;
+	delivery_id := v_id;
+	times_received := v_times;
+	is_new := v_new;
+	received_at := v_first;
 END
 $$;

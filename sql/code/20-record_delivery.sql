@@ -15,7 +15,7 @@ CREATE OR REPLACE FUNCTION workhooks.record_delivery(
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	SELECT r.delivery_id, r.times_received, r.is_new, r.received_at
+	SELECT r.delivery_id[1], r.times_received[1], r.is_new[1], r.received_at[1]
 	INTO delivery_id, times_received, is_new, received_at
 	FROM workhooks.record_deliveries(p_source, p_endpoint, ARRAY[p_event],
 		ARRAY[p_body], ARRAY[p_sha256], ARRAY[p_signature],

@@ -26,15 +26,20 @@ DECLARE
 	v_new	boolean[];
 	v_at	timestamptz[];
 BEGIN
-	SELECT array_agg(r.delivery_id ORDER BY r.ord),
-	       array_agg(r.times_received ORDER BY r.ord),
-	       array_agg(r.is_new ORDER BY r.ord),
-	       array_agg(r.received_at ORDER BY r.ord)
+	SELECT r.delivery_id, r.times_received, r.is_new, r.received_at
 	INTO v_id, v_times, v_new, v_at
 	FROM workhooks.record_deliveries('updatedge', p_endpoint, p_event, p_body,
 		p_sha256::bytea[], p_signature, p_secret_label, p_signed_timestamp,
 		p_signed_at::timestamptz[], p_subject) AS r;
-	IF true = ANY (v_new) THEN
+	-- Derived rows for the new ones: all of them (the rule), passed as
+	-- they are; else only those, picked out.
+	IF false <> ALL (v_new) THEN
+		PERFORM workhooks.derive_timeline_changed(v_id, v_at, p_worker_id,
+			p_offer_id, p_period_start::timestamptz[],
+			p_period_end::timestamptz[], p_completed_at::timestamptz[],
+			p_max_available_now::timestamptz[],
+			p_max_available_now_created::timestamptz[]);
+	ELSIF true = ANY (v_new) THEN
 		PERFORM workhooks.derive_timeline_changed(array_agg(x.id),
 			array_agg(x.at), array_agg(p_worker_id[x.n]),
 			array_agg(p_offer_id[x.n]),

@@ -20,7 +20,12 @@ CREATE OR REPLACE FUNCTION workhooks.derive_timeline_changed(
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	v_n	bigint;
 BEGIN
+	-- New rows (the live path: every delivery is new): ON CONFLICT DO
+	-- NOTHING, so that only the INSERT statement trigger fires (with DO
+	-- UPDATE the UPDATE one fires too, for nothing).
 	INSERT INTO workhooks.timeline_change AS t
 		(delivery_id, worker_id, offer_id, period_start, period_end,
 		 completed_at, max_available_now, max_available_now_created,
@@ -29,13 +34,27 @@ BEGIN
 		p_period_start, p_period_end, p_completed_at, p_max_available_now,
 		p_max_available_now_created, p_received_at) AS u
 	ORDER BY 2, 1
-	ON CONFLICT (delivery_id) DO UPDATE SET
-		worker_id = excluded.worker_id, offer_id = excluded.offer_id,
-		period_start = excluded.period_start,
-		period_end = excluded.period_end,
-		completed_at = excluded.completed_at,
-		max_available_now = excluded.max_available_now,
-		max_available_now_created = excluded.max_available_now_created,
-		received_at = excluded.received_at;
+	ON CONFLICT (delivery_id) DO NOTHING;
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	IF v_n = cardinality(p_delivery) THEN
+		RETURN;
+	END IF;
+	-- Derived before (rederive): the rows replaced whole (with the ones
+	-- just inserted: the same values), the summary made again from them
+	-- by the UPDATE statement trigger.
+	UPDATE workhooks.timeline_change AS t SET
+		worker_id = u.worker_id, offer_id = u.offer_id,
+		period_start = u.period_start, period_end = u.period_end,
+		completed_at = u.completed_at,
+		max_available_now = u.max_available_now,
+		max_available_now_created = u.max_available_now_created,
+		received_at = u.received_at
+	FROM unnest(p_delivery, p_worker_id, p_offer_id, p_period_start,
+		p_period_end, p_completed_at, p_max_available_now,
+		p_max_available_now_created, p_received_at)
+		AS u(delivery_id, worker_id, offer_id, period_start, period_end,
+		     completed_at, max_available_now, max_available_now_created,
+		     received_at)
+	WHERE t.delivery_id = u.delivery_id;
 END
 $$;

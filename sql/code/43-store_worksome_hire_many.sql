@@ -26,15 +26,19 @@ DECLARE
 	v_new	boolean[];
 	v_at	timestamptz[];
 BEGIN
-	SELECT array_agg(r.delivery_id ORDER BY r.ord),
-	       array_agg(r.times_received ORDER BY r.ord),
-	       array_agg(r.is_new ORDER BY r.ord),
-	       array_agg(r.received_at ORDER BY r.ord)
+	SELECT r.delivery_id, r.times_received, r.is_new, r.received_at
 	INTO v_id, v_times, v_new, v_at
 	FROM workhooks.record_deliveries('worksome', p_endpoint, p_event, p_body,
 		p_sha256::bytea[], p_signature, p_secret_label, p_signed_timestamp,
 		p_signed_at::timestamptz[], p_subject) AS r;
-	IF true = ANY (v_new) THEN
+	-- Derived rows for the new ones: all of them (the rule), passed as
+	-- they are; else only those, picked out.
+	IF false <> ALL (v_new) THEN
+		PERFORM workhooks.derive_worksome_hire(v_id, v_at, p_event, p_body,
+			p_hire_id, p_contract_id, p_start_date::date[],
+			p_end_date::date[], p_worker_accepted_at, p_rate::numeric[],
+			p_worker_id, p_trusted_contact_id);
+	ELSIF true = ANY (v_new) THEN
 		PERFORM workhooks.derive_worksome_hire(array_agg(x.id ORDER BY x.n),
 			array_agg(x.at ORDER BY x.n), array_agg(p_event[x.n] ORDER BY x.n),
 			array_agg(p_body[x.n] ORDER BY x.n),
