@@ -3,9 +3,9 @@
 -- received times, their events and raw bodies, as parallel arrays, one
 -- element per delivery): the worker, the trusted contact, the version
 -- with its job owners and custom field values, the hire's current state,
--- and its contact-suggestion rows.  The objects (contract, worker,
--- trustedContact), the two lists and the two reasons are read from the
--- bodies, each parsed once here.  Locks, always in this order: workers,
+-- and its contact-suggestion rows (worksome_relationship).  The objects
+-- (contract, worker, trustedContact), the two lists and the two reasons
+-- are read from the bodies, each parsed once here.  Locks, always in this order: workers,
 -- trusted contacts, hires, each in id order.
 --
 -- Set-based, one statement per table for the whole batch, when its
@@ -25,6 +25,9 @@
 -- live or re-derived.
 DROP FUNCTION IF EXISTS workhooks.derive_worksome_hire(bigint, timestamptz,
 	text, text, text, text, date, date, text, numeric, text, text);
+-- Until 2026-12-02 the relationships were a function of their own.
+DROP FUNCTION IF EXISTS workhooks.worksome_relate(text);
+DROP FUNCTION IF EXISTS workhooks.worksome_relate(text[]);
 CREATE OR REPLACE FUNCTION workhooks.derive_worksome_hire(
 	p_delivery bigint[], p_received_at timestamptz[], p_event text[],
 	p_body text[], p_hire_id text[], p_contract_id text[],
@@ -36,23 +39,30 @@ AS $$
 DECLARE
 	v_key		text[];		-- coalesce(hireId, contract id)
 	v_data		jsonb[];	-- the bodies' data
+	v_worker	jsonb[];	-- data.worker
+	v_tc		jsonb[];	-- data.trustedContact
+	v_apart		boolean;	-- every key there, no row twice
 	v_fresh		bigint[];	-- the deliveries whose version is new
 	v_stale		boolean;	-- a version was there already
 	i		integer;
 BEGIN
-	SELECT array_agg(coalesce(p_hire_id[n], p_contract_id[n]) ORDER BY n),
-	       array_agg(p_body[n]::jsonb->'data' ORDER BY n)
-	INTO v_key, v_data
-	FROM generate_subscripts(p_delivery, 1) AS n;
-	IF v_key IS NULL OR (cardinality(v_key) = 1 AND v_key[1] IS NULL) THEN
-		RETURN;		-- no key (the endpoint refuses it)
+	-- Each body parsed once (OFFSET 0: the subquery is not merged into
+	-- the aggregates, which would parse it for each).
+	SELECT array_agg(s.k ORDER BY s.n), array_agg(s.d ORDER BY s.n),
+	       array_agg(s.d->'worker' ORDER BY s.n),
+	       array_agg(s.d->'trustedContact' ORDER BY s.n),
+	       count(DISTINCT s.k) = count(*)
+	       AND count(DISTINCT s.d->'worker'->>'id') = count(s.d->'worker'->>'id')
+	       AND count(DISTINCT s.d->'trustedContact'->>'id')
+		   = count(s.d->'trustedContact'->>'id')
+	INTO v_key, v_data, v_worker, v_tc, v_apart
+	FROM (SELECT n, coalesce(p_hire_id[n], p_contract_id[n]) AS k,
+		     p_body[n]::jsonb->'data' AS d
+	      FROM generate_subscripts(p_delivery, 1) AS n OFFSET 0) AS s;
+	IF v_key IS NULL OR (cardinality(v_key) = 1 AND NOT v_apart) THEN
+		RETURN;		-- nothing, or no key (the endpoint refuses it)
 	END IF;
-	IF cardinality(v_key) > 1 AND (
-	    (SELECT count(DISTINCT k) < cardinality(v_key) FROM unnest(v_key) AS k)
-	    OR (SELECT count(DISTINCT d->'worker'->>'id') < count(d->'worker'->>'id')
-		FROM unnest(v_data) AS d)
-	    OR (SELECT count(DISTINCT d->'trustedContact'->>'id')
-		< count(d->'trustedContact'->>'id') FROM unnest(v_data) AS d)) THEN
+	IF NOT v_apart THEN
 		FOR i IN 1 .. cardinality(v_key) LOOP
 			PERFORM workhooks.derive_worksome_hire(p_delivery[i:i],
 				p_received_at[i:i], p_event[i:i], p_body[i:i],
@@ -63,12 +73,10 @@ BEGIN
 		RETURN;
 	END IF;
 
-	PERFORM workhooks.worksome_apply_worker(p_delivery, p_event,
-		array(SELECT d->'worker' FROM unnest(v_data) WITH ORDINALITY AS u(d, n)
-			ORDER BY n), p_received_at);
+	PERFORM workhooks.worksome_apply_worker(p_delivery, p_event, v_worker,
+		p_received_at);
 	PERFORM workhooks.worksome_apply_trusted_contact(p_delivery, p_event,
-		array(SELECT d->'trustedContact' FROM unnest(v_data) WITH ORDINALITY
-			AS u(d, n) ORDER BY n), p_worker_id, p_received_at);
+		v_tc, p_worker_id, p_received_at);
 
 	WITH v AS (
 		INSERT INTO workhooks.worksome_hire_version
@@ -134,16 +142,18 @@ BEGIN
 
 	-- Lists: an array, or PHP's {} for an empty one (the endpoint
 	-- accepts nothing else); elements that are not objects are skipped.
-	INSERT INTO workhooks.worksome_job_owner
-		(delivery_id, position, id, name, email)
-	SELECT p_delivery[n], e.k, e.o->>'id', e.o->>'name', e.o->>'email'
-	FROM generate_subscripts(p_delivery, 1) AS n,
-	     jsonb_array_elements(CASE
-		WHEN jsonb_typeof(v_data[n]->'contract'->'jobOwners') = 'array'
-		THEN v_data[n]->'contract'->'jobOwners' ELSE '[]' END)
-		WITH ORDINALITY AS e(o, k)
-	WHERE jsonb_typeof(e.o) = 'object';
-
+	-- Both in one statement.
+	WITH o AS (
+		INSERT INTO workhooks.worksome_job_owner
+			(delivery_id, position, id, name, email)
+		SELECT p_delivery[n], e.k, e.o->>'id', e.o->>'name', e.o->>'email'
+		FROM generate_subscripts(p_delivery, 1) AS n,
+		     jsonb_array_elements(CASE
+			WHEN jsonb_typeof(v_data[n]->'contract'->'jobOwners') = 'array'
+			THEN v_data[n]->'contract'->'jobOwners' ELSE '[]' END)
+			WITH ORDINALITY AS e(o, k)
+		WHERE jsonb_typeof(e.o) = 'object'
+	)
 	INSERT INTO workhooks.worksome_custom_field_value
 		(delivery_id, position, id, slug, custom_field_title, display_value)
 	SELECT p_delivery[n], e.k, e.f->>'id', e.f->>'slug',
@@ -180,6 +190,34 @@ BEGIN
 		worker_id = CASE WHEN excluded.current_delivery_id >= h.current_delivery_id
 			THEN excluded.worker_id ELSE h.worker_id END;
 
-	PERFORM workhooks.worksome_relate(v_key);
+	-- The hires' contact-suggestion rows, made again from their current
+	-- versions.  A worker without a usable email cannot be suggested; a
+	-- hire still in draft or only offered has hired nobody yet.  An email
+	-- longer than 254 bytes is no address: such a worker or owner adds
+	-- nothing (and so no vendor text can overflow an index key).
+	-- last_worked: the contract's end date (midnight UTC), else when the
+	-- hire was last seen active.
+	DELETE FROM workhooks.worksome_relationship AS r
+	WHERE r.hire_key = ANY (v_key);
+
+	INSERT INTO workhooks.worksome_relationship
+		(hire_key, owner_email_key, owner_email, worker_email_key,
+		 worker_email, worker_name, worker_id, last_worked)
+	SELECT DISTINCT ON (h.hire_key, lower(btrim(o.email)))
+	       h.hire_key, lower(btrim(o.email)), btrim(o.email),
+	       lower(btrim(v.worker_email)), btrim(v.worker_email),
+	       coalesce(nullif(btrim(v.worker_name), ''), btrim(v.worker_email)),
+	       v.worker_id,
+	       coalesce(v.end_date::timestamp AT TIME ZONE 'UTC', h.last_active_at)
+	FROM workhooks.worksome_hire AS h
+	JOIN workhooks.worksome_hire_version AS v ON v.delivery_id = h.current_delivery_id
+	JOIN workhooks.worksome_job_owner AS o ON o.delivery_id = h.current_delivery_id
+	WHERE h.hire_key = ANY (v_key)
+	  AND (v.status IS NULL OR v.status NOT IN ('draft', 'offered'))
+	  AND btrim(v.worker_email) LIKE '_%@_%'
+	  AND octet_length(btrim(v.worker_email)) <= 254
+	  AND btrim(o.email) LIKE '_%@_%'
+	  AND octet_length(btrim(o.email)) <= 254
+	ORDER BY h.hire_key, lower(btrim(o.email)), o.position;
 END
 $$;
