@@ -19,6 +19,7 @@ CREATE OR REPLACE FUNCTION workhooks.derive_timeline_changed(
 	p_max_available_now_created timestamptz[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 DECLARE
 	v_n	bigint;

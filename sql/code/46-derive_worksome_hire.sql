@@ -35,6 +35,7 @@ CREATE OR REPLACE FUNCTION workhooks.derive_worksome_hire(
 	p_rate numeric[], p_worker_id text[], p_trusted_contact_id text[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 DECLARE
 	v_key		text[];		-- coalesce(hireId, contract id)
@@ -209,11 +210,17 @@ BEGIN
 	       coalesce(nullif(btrim(v.worker_name), ''), btrim(v.worker_email)),
 	       v.worker_id,
 	       coalesce(v.end_date::timestamp AT TIME ZONE 'UTC', h.last_active_at)
-	FROM workhooks.worksome_hire AS h
-	JOIN workhooks.worksome_hire_version AS v ON v.delivery_id = h.current_delivery_id
-	JOIN workhooks.worksome_job_owner AS o ON o.delivery_id = h.current_delivery_id
-	WHERE h.hire_key = ANY (v_key)
-	  AND (v.status IS NULL OR v.status NOT IN ('draft', 'offered'))
+	-- Each row found by its key, hire by hire (OFFSET 0: the subqueries
+	-- stay lookups; merged into a join, a plan made on empty tables
+	-- hashed the versions whole).
+	FROM unnest(v_key) AS k(hire_key),
+	     LATERAL (SELECT h.* FROM workhooks.worksome_hire AS h
+		      WHERE h.hire_key = k.hire_key OFFSET 0) AS h,
+	     LATERAL (SELECT v.* FROM workhooks.worksome_hire_version AS v
+		      WHERE v.delivery_id = h.current_delivery_id OFFSET 0) AS v,
+	     LATERAL (SELECT o.* FROM workhooks.worksome_job_owner AS o
+		      WHERE o.delivery_id = h.current_delivery_id OFFSET 0) AS o
+	WHERE (v.status IS NULL OR v.status NOT IN ('draft', 'offered'))
 	  AND btrim(v.worker_email) LIKE '_%@_%'
 	  AND octet_length(btrim(v.worker_email)) <= 254
 	  AND btrim(o.email) LIKE '_%@_%'

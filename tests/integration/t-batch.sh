@@ -317,6 +317,50 @@ if have_bin "$wbin"; then
 	is "$(grep -c ' 0$' <<<"$out")" 7 \
 		"Worksome batches: the rows are those of one delivery at a time (rederive makes them again)" ||
 		diag "$out"
+
+	# 5b. The store's plans hold whatever the statistics they were made
+	# with: in one session (rolled back), eight stores on emptied tables
+	# make the plans the session keeps (PostgreSQL keeps a generic plan
+	# after five executions); 2,000 hires are stored behind them;
+	# the next store's statements (auto_explain, nested statements and
+	# foreign-key checks included) scan no Worksome table whole and hash
+	# none. Without enable_seqscan off and the per-hire lookups
+	# (19-record_deliveries.sql, 46-derive_worksome_hire.sql) the checks
+	# scanned the versions whole.
+	store="workhooks.store_worksome_hire_many('worksome', array_fill('hireUpdated'::text, ARRAY[n]),
+		b.body, b.sha, array_fill(NULL::text, ARRAY[n]), array_fill('t'::text, ARRAY[n]),
+		array_fill(NULL::text, ARRAY[n]), array_fill(NULL::text, ARRAY[n]), array_fill(NULL::text, ARRAY[n]),
+		array_fill(NULL::text, ARRAY[n]), b.k, array_fill('2023-11-20'::text, ARRAY[n]),
+		array_fill('2024-02-20'::text, ARRAY[n]), array_fill('2024-11-19 10:41:34'::text, ARRAY[n]),
+		array_fill('550'::text, ARRAY[n]), b.k, b.k)"
+	bodies="SELECT array_agg(x.b ORDER BY i) AS body, array_agg(sha256(convert_to(x.b, 'UTF8'))::text ORDER BY i) AS sha,
+		array_agg(x.k ORDER BY i) AS k FROM (SELECT i, '$tag-p' || i || '-' || s AS k,
+		replace(replace(replace(replace(t, 'Q29udHJhY3Q6MTIzNA==', '$tag-p' || i || '-' || s), 'V29ya2VyOjIzNDU2', '$tag-p' || i || '-' || s),
+		'VHJ1c3RlZENvbnRhY3Q6MzA=', '$tag-p' || i || '-' || s), 'BA-1234-5678', '$tag-p' || i || '-' || s) AS b
+		FROM generate_series(1, n) AS i) AS x"
+	tmpl=$(jq -c . "$VECTORS/worksome-hireUpdated.json" | sed "s/'/''/g")
+	out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
+		BEGIN;
+		TRUNCATE $(printf 'workhooks.%s, ' $ws_derived | sed -e 's/, $//');
+		CREATE TEMP TABLE p_tmpl ON COMMIT DROP AS SELECT '$tmpl'::text AS t;
+$(for i in 1 2 3 4 5 6 7 8; do echo "		SELECT count(*) FROM p_tmpl, LATERAL (SELECT 4 AS n, 'a$i' AS s) AS c, LATERAL ($bodies) AS b, LATERAL $store AS r;"; done)
+		SELECT count(*) FROM p_tmpl, LATERAL (SELECT 2000 AS n, 'b' AS s) AS c, LATERAL ($bodies) AS b, LATERAL $store AS r;
+		LOAD 'auto_explain';
+		SET auto_explain.log_min_duration = 0;
+		SET auto_explain.log_nested_statements = on;
+		SET client_min_messages = log;
+		SELECT count(*) FROM p_tmpl, LATERAL (SELECT 4 AS n, 'c' AS s) AS c, LATERAL ($bodies) AS b, LATERAL $store AS r;
+		ROLLBACK;
+	SQL
+	)
+	_t_check $((!$(grep -c 'Query Text: INSERT INTO workhooks.worksome_relationship' <<<"$out"))) \
+		"Worksome plans: the store's statements were explained" || diag "$(tail -n 20 <<<"$out")"
+	# A table scanned whole: a Seq Scan, or an index scan without a
+	# condition (what a hash join over an empty table's plan does).
+	bad=$(awk '/Seq Scan on (worksome_|delivery)/ { print; next }
+		/Index (Only )?Scan (Backward )?using .* on (worksome_|delivery)/ { held = $0; look = 2; next }
+		look > 0 { if (/Index Cond/) look = 0; else if (--look == 0) print held }' <<<"$out")
+	is "$bad" "" "Worksome plans made on empty tables: no statement of a later store scans a table whole"
 fi
 
 done_testing
