@@ -28,9 +28,11 @@
 -- planned again at every call (0.6 ms, no generic plan was chosen), and a
 -- forced generic plan of it joined the whole inbox.
 --
--- enable_seqscan off, here and in every derive_* function (and so in
--- what they call: the foreign-key checks, the triggers): each of their
--- statements finds rows by a key, and a plan a backend keeps may have
+-- enable_seqscan off, here and in the derive functions whose statements
+-- read tables (34-derive_timeline_changed.sql, 46-derive_worksome_hire.sql,
+-- and so in what they call: the foreign-key checks, the triggers; the
+-- others only upsert by their conflict key): each of those statements
+-- finds rows by a key, and a plan a backend keeps may have
 -- been made when a table was empty, where a scan of the whole table is
 -- cheapest.  Such a plan stays until the table is next analyzed, while
 -- the table grows under it: measured after a TRUNCATE (pgbench, 4

@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION workhooks.derive_offer_response(
 	p_offer_id text, p_worker_id text, p_response text)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 BEGIN
 	INSERT INTO workhooks.offer_response AS o

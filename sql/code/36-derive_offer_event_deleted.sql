@@ -5,7 +5,6 @@ CREATE OR REPLACE FUNCTION workhooks.derive_offer_event_deleted(
 	p_offer_id text, p_worker_id text, p_event_start timestamptz)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 BEGIN
 	INSERT INTO workhooks.offer_event_deleted AS e

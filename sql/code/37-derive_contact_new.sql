@@ -7,7 +7,6 @@ CREATE OR REPLACE FUNCTION workhooks.derive_contact_new(
 	p_last_added_at timestamptz, p_times_added bigint)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 BEGIN
 	INSERT INTO workhooks.worker_contact AS c

@@ -8,7 +8,6 @@ CREATE OR REPLACE FUNCTION workhooks.derive_worksome_trusted_contact(
 	p_trusted_contact_id text, p_worker_id text)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off	-- key lookups only (19-record_deliveries.sql)
 AS $$
 DECLARE
 	v_data	jsonb := p_body::jsonb->'data';
