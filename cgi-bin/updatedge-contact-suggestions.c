@@ -1,8 +1,9 @@
 /*
  * POST /contact-suggestions (also GET with a body) — a hirer in the
  * updatedge portal searches for people to invite (protocol §2.2, §2.4).  The
- * answer is a JSON array made by workhooks.contact_suggestions
- * (sql/code/80-contact_suggestions.sql)
+ * answer is a JSON array made by workhooks.contact_suggestions_fast
+ * (sql/code/79-contact_suggestions_fast.sql) or, where it has none, by
+ * workhooks.contact_suggestions (sql/code/80-contact_suggestions.sql),
  * in one query on the read connection (suggestions_database, which may be
  * a hot standby).  A query, not an event: nothing is stored.
  */
@@ -22,10 +23,18 @@ static const struct field fields[] = {
 	{ .key = NULL }
 };
 
-/* Prepared once per read connection (db_exec tracks the generation). */
+/*
+ * Prepared once per read connection (db_exec tracks the generation).  The
+ * fast path is a LANGUAGE sql function that PostgreSQL inlines here, so the
+ * common answer is one plan made once; COALESCE calls the general function
+ * only when the fast path has no answer.
+ */
 static struct db_stmt suggest = {
 	.name = "workhooks_contact_suggestions",
-	.sql = "SELECT workhooks.contact_suggestions($1::jsonb, $2, $3::integer)",
+	.sql = "SELECT coalesce(f.answer,"
+	    " workhooks.contact_suggestions($1::jsonb, $2, $3::integer))"
+	    " FROM workhooks.contact_suggestions_fast($1::jsonb, $2,"
+	    " $3::integer) AS f",
 	.nparams = 3,
 };
 

@@ -475,6 +475,7 @@ worker_start() {
 	wh_can "$WH_RUN_USER" -r "$WH_CONFIG" ||
 		wh_die "user $WH_RUN_USER cannot read $WH_CONFIG"
 	wh_pidfile_alive "$WH_RUN/$name.pid" multiwatch && return 0
+	wh_mkdir "$WH_RUN" "$WH_LOG"
 	rm -f "$sock"
 	mapfile -t env < <(wh_worker_env)
 	opts=(-n -s "$sock" -M 0660)

@@ -23,8 +23,16 @@ GRANT EXECUTE ON FUNCTION
 	workhooks.store_worksome_trusted_contact,
 	workhooks.store_worksome_raw,
 	workhooks.wake, workhooks.count_rejected, workhooks.contact_suggestions,
+	workhooks.contact_suggestions_fast,
 	workhooks.count_metrics, workhooks.metrics_sample
 	TO workhooks_writer;
+-- contact_suggestions_fast runs with its caller's rights (so that it is
+-- inlined): the writer reads the columns it names, and nothing it could
+-- not already learn from contact_suggestions (the rendered answers, and
+-- which hirers have people).
+GRANT SELECT ON workhooks.suggestion_entry TO workhooks_writer;
+GRANT SELECT (hirer_email_key) ON workhooks.relationship TO workhooks_writer;
+GRANT SELECT (owner_email_key) ON workhooks.worksome_relationship TO workhooks_writer;
 
 -- The views, for people at psql (tables: sql/001_baseline.sql).  None
 -- shows the delivery's signature or signed timestamp.

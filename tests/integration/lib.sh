@@ -109,6 +109,10 @@ like() {
 	if printf '%s' "$1" | grep -qE -- "$2"; then ok "$3"; else not_ok "$3"; diag "got:  '$1'" "want match: $2"; return 1; fi
 }
 
+unlike() {
+	if ! printf '%s' "$1" | grep -qE -- "$2"; then ok "$3"; else not_ok "$3"; diag "got:  '$1'" "want no match: $2"; return 1; fi
+}
+
 # ------------------------------------------------------------------ requests
 
 # req METHOD URL [curl args...]

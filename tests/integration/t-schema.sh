@@ -79,8 +79,8 @@ is "$(execs wh_schema_nobody)" "" "a role in neither group executes no workhooks
 is "$(execs workhooks_reader)" "" "workhooks_reader executes no function"
 is "$(execs workhooks_ro)" "" "workhooks_ro (a reader login) executes no function"
 is "$(execs workhooks_writer)" \
-	"contact_suggestions count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_hire_many store_worksome_raw store_worksome_trusted_contact wake" \
-	"workhooks_writer executes exactly the store entry points, wake, count_rejected, count_metrics, metrics_sample and contact_suggestions"
+	"contact_suggestions contact_suggestions_fast count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_hire_many store_worksome_raw store_worksome_trusted_contact wake" \
+	"workhooks_writer executes exactly the store entry points, wake, count_rejected, count_metrics, metrics_sample and contact_suggestions(_fast)"
 like "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
 	"SELECT workhooks.record_delivery('updatedge', 'events/timelineChanged', NULL, '{}', sha256(''), NULL, NULL, NULL, NULL, NULL)" 2>&1)" \
 	'permission denied' "the endpoints' role cannot call record_delivery (a delivery never derived)"
@@ -89,12 +89,26 @@ like "$(sql_ro "SELECT workhooks.count_rejected('x', '[]')" 2>&1)" 'permission d
 is "$(sql "SELECT count(*) FROM pg_proc WHERE pronamespace = 'workhooks'::regnamespace AND prosecdef
 	AND NOT EXISTS (SELECT FROM unnest(proconfig) c WHERE c LIKE 'search_path=%')")" 0 \
 	"every SECURITY DEFINER function pins its search_path"
-# The writer reads nothing but the migration table (/healthz).
+# The writer reads the migration table (/healthz) and what the inlined
+# fast path of contact suggestions names (the rendered entries, two key
+# columns), and writes no table directly.
 is "$(sql "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relkind IN ('r', 'v', 'p')
 	  AND (has_table_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')
 	       OR has_any_column_privilege('workhooks_writer', c.oid, 'SELECT, INSERT, UPDATE'))")" \
-	"schema_migration" "workhooks_writer reads only schema_migration and writes no table directly"
+	"relationship schema_migration suggestion_entry worksome_relationship" \
+	"workhooks_writer reads only schema_migration, suggestion_entry and two key columns"
+is "$(sql "SELECT string_agg(c.relname || '.' || a.attname, ' ' ORDER BY c.relname, a.attnum) FROM pg_class c
+	JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+	WHERE c.relnamespace = 'workhooks'::regnamespace AND c.relname IN ('relationship', 'worksome_relationship')
+	  AND has_column_privilege('workhooks_writer', c.oid, a.attnum, 'SELECT')")" \
+	"relationship.hirer_email_key worksome_relationship.owner_email_key" \
+	"... of relationship and worksome_relationship only the hirer's key column"
+is "$(sql "SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'workhooks'::regnamespace
+	AND c.relkind IN ('r', 'v', 'p')
+	AND (has_table_privilege('workhooks_writer', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
+	     OR has_any_column_privilege('workhooks_writer', c.oid, 'INSERT, UPDATE'))")" 0 \
+	"workhooks_writer writes no table directly"
 
 # The reader reads every table and view but delivery, and every column of
 # delivery but the two authentication headers (README "Roles").  The

@@ -90,4 +90,15 @@ is "$(jq -S . <<<"$BODY")" "$fast" "after the rebuild: the same answer"
 is "$(sql "SELECT count(*) FROM (SELECT * FROM workhooks.suggestion_entry EXCEPT SELECT * FROM workhooks.suggestion_entry_source) d")" 0 \
 	"the entries are exactly what suggestion_entry_source computes"
 
+# The fast path is inlined into the endpoint's statement (a LANGUAGE sql
+# function without SET or SECURITY DEFINER, run with the endpoints' rights):
+# no function call of its own, its index range read in the caller's plan.
+plan=$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
+	"EXPLAIN (VERBOSE, COSTS OFF) SELECT f.answer FROM workhooks.contact_suggestions_fast('[\"$hirer\"]'::jsonb, NULL, 50) AS f" 2>&1)
+unlike "$plan" 'contact_suggestions_fast' "the endpoints' role gets contact_suggestions_fast inlined (no function scan)"
+like "$plan" 'suggestion_entry_answer' "... its plan reads the hirer's entries by suggestion_entry_answer"
+is "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
+	"SELECT f.answer FROM workhooks.contact_suggestions_fast('[\"$hirer\"]'::jsonb, NULL, 50) AS f" | jq -S .)" "$fast" \
+	"... and gives the endpoint's answer"
+
 done_testing
