@@ -16,6 +16,12 @@
 -- suggestion_entry was emptied behind the triggers' back (a TRUNCATE of it
 -- alone; suggestion_entry_rebuild() repairs it).
 --
+-- OFFSET 0 keeps both subqueries whole: pulled up into the outer query,
+-- k's lower(nullif(p_filter, '')) was computed again for every entry
+-- read (three times: the filtered answer of a hirer with 500 entries took
+-- twice as long) and a's answer, named twice by the CASE, was planned as
+-- two copies of its sub-plan.
+--
 -- LANGUAGE sql, one SELECT, STABLE, neither STRICT nor SECURITY DEFINER and
 -- without SET: so PostgreSQL inlines it into the statement that calls it
 -- in FROM, and the endpoint's prepared statement runs it as one plan made
@@ -36,7 +42,8 @@ SELECT CASE WHEN a.answer <> '[]'
 	    THEN a.answer END
 FROM (SELECT lower(p_emails ->> 0) AS hirer,
 	     jsonb_array_length(p_emails) AS n,
-	     lower(nullif(p_filter, '')) AS filter) AS k
+	     lower(nullif(p_filter, '')) AS filter
+      OFFSET 0) AS k
 LEFT JOIN LATERAL (
 	SELECT '[' || array_to_string(ARRAY(
 		SELECT coalesce(e.answer,
@@ -54,5 +61,6 @@ LEFT JOIN LATERAL (
 			  WHERE wr.owner_email_key = k.hirer)
 	  AND NOT EXISTS (SELECT 1 FROM workhooks.suggestion_entry AS u
 			  WHERE u.hirer_key = k.hirer AND u.person_key IS NULL)
+	OFFSET 0
 ) AS a ON true
 $$;

@@ -101,4 +101,16 @@ is "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
 	"SELECT f.answer FROM workhooks.contact_suggestions_fast('[\"$hirer\"]'::jsonb, NULL, 50) AS f" | jq -S .)" "$fast" \
 	"... and gives the endpoint's answer"
 
+# ... and in the generic plan each request's values are computed once: the
+# filter is a parameter of the entries' scan (not lower(...) per entry)
+# and the answer's range read is planned once, not once per mention.
+gplan=$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" <<'SQL' 2>&1
+SET plan_cache_mode = force_generic_plan;
+PREPARE s(jsonb, text, integer) AS SELECT f.answer FROM workhooks.contact_suggestions_fast($1, $2, $3) AS f;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE s('["x@example.com"]', 'abc', 50);
+SQL
+)
+is "$(grep -c 'Filter: .*strpos' <<<"$gplan")" 1 "generic plan: one filtered range read of the entries"
+unlike "$(grep 'Filter:' <<<"$gplan")" 'lower\(' "generic plan: the filter is lower-cased once, not per entry"
+
 done_testing
