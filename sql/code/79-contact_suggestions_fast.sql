@@ -26,7 +26,7 @@
 -- without SET: so PostgreSQL inlines it into the statement that calls it
 -- in FROM, and the endpoint's prepared statement runs it as one plan made
 -- once per connection (no function call, no per-statement executor start,
--- no GUC save and restore; README "Contact suggestions").  It runs with
+-- no GUC save and restore; README "How suggestions stay fast").  It runs with
 -- the caller's rights: the writer may read the columns it names
 -- (90-privileges.sql).
 CREATE OR REPLACE FUNCTION workhooks.contact_suggestions_fast(p_emails jsonb, p_filter text,

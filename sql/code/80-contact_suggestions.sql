@@ -10,8 +10,9 @@
 --
 -- Fast path: contact_suggestions_fast (79-contact_suggestions_fast.sql),
 -- which the endpoint's statement also calls itself, inlined, and calls
--- this function only when the fast path has no answer.  The same JSON as
--- the general path's, without its spaces.
+-- this function only when the fast path has no answer (which it then
+-- asks once more: a few index probes, on the rare path only).  The same
+-- JSON as the general path's, without its spaces.
 --
 -- General path (several addresses, Worksome hires, a long person), for
 -- speed at any size of the tables:
