@@ -33,6 +33,7 @@ extern char **environ;
 struct io {
 	FCGX_Request	*fcgi;		/* NULL: plain CGI */
 	int		 unread;	/* body bytes may be left unread */
+	int		 eof;		/* the whole request was read */
 	int		 defer;		/* the accept loop stores in batches */
 	struct db_stmt	*store;		/* non-NULL: a store is ready */
 	const struct field *fields;	/* the table its values come from */
@@ -154,6 +155,19 @@ io_read(struct request *req, char *buf, size_t n, int *late)
 		if (r <= 0)
 			break;
 		got += (size_t)r;
+	}
+	/*
+	 * The body whole: the record that ends the input follows it (sent
+	 * with it, so mostly in libfcgi's buffer already).  Seen, the
+	 * server has nothing more to send on this connection, and closing
+	 * it need not wait for the server's end (io_finish()).  A byte
+	 * instead (more body than declared): the input counts as unread.
+	 */
+	if (io->fcgi != NULL && got == n && !body_late) {
+		if (FCGX_GetChar(io->fcgi->in) == EOF)
+			io->eof = FCGX_GetError(io->fcgi->in) == 0;
+		else
+			io->unread = 1;
 	}
 	deadline(0);
 	*late = body_late && got < n;
@@ -910,6 +924,7 @@ handle_begin(struct worker *w, struct slot *sl)
 	rq->ep = w->ep;
 	rq->io = io;
 	io->unread = 0;
+	io->eof = 0;
 	io->store = NULL;
 	io->batch = 0;
 	sl->path = NULL;
@@ -1177,6 +1192,25 @@ cgi_drain(void)
 	}
 }
 
+/*
+ * Finish a request: its answer flushed and, unless the server keeps the
+ * connection, the connection closed.  libfcgi closes by shutting down its
+ * side and then reading until the server closes its own (at most 2 s), so
+ * that input still on the way does not reset the connection (over TCP the
+ * reset can discard the answer); the worker waits idle for the server to
+ * have read the answer, about as long as the rest of a small request took
+ * (README "How it is built").  When the whole request was read up to the
+ * record that ends it (io_read()), nothing more can come: the connection
+ * is closed at once (FCGX_Detach() makes libfcgi's close a plain close).
+ */
+static void
+io_finish(struct slot *sl)
+{
+	if (sl->io.eof && !sl->io.unread && !sl->fr.keepConnection)
+		FCGX_Detach(&sl->fr);
+	FCGX_Finish_r(&sl->fr);
+}
+
 static struct slot *
 slot_ready(struct slot *sl)
 {
@@ -1314,7 +1348,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 				handle_end(&w, &slots[i]);
 				if (i > 0)
 					slots[i].fr.keepConnection = 0;
-				FCGX_Finish_r(&slots[i].fr);
+				io_finish(&slots[i]);
 			}
 			/* After the answers are out: never delays one. */
 			wake_flush(&w, 0);

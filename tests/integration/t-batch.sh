@@ -363,4 +363,51 @@ $(for i in 1 2 3 4 5 6 7 8; do echo "		SELECT count(*) FROM p_tmpl, LATERAL (SEL
 	is "$bad" "" "Worksome plans made on empty tables: no statement of a later store scans a table whole"
 fi
 
+
+# 6. Closing (README "How it is built"): a request read whole, up to the record
+# that ends its input, is closed at once, without waiting for the web
+# server to close its side first (libfcgi's way, up to 2 s, the worker
+# idle). A client that reads its answer and keeps its end open must not
+# hold the worker: a second client's answer comes before libfcgi's 2 s.
+# A request whose body is left unread (413) still gets its answer whole.
+wbin=updatedge-timeline-changed
+start_worker 'body_limit = 4096'
+ts=$(ue_now)
+out=$(FC_SOCK=$sock FC_TS=$ts FC_AUTH=$(ue_sign "$ts") FC_BODY_A="$(body "$tag-open-a")" \
+	FC_BODY_B="$(body "$tag-open-b")" timeout 20 perl -e '
+	use strict; use warnings; use IO::Socket::UNIX; use Time::HiRes qw(time);
+	sub rec { my ($t, $c) = @_; pack("CCnnCC", 1, $t, 1, length $c, 0, 0) . $c }
+	sub nv { my ($n, $v) = @_; my $l = sub { $_[0] < 128 ? pack("C", $_[0]) : pack("N", $_[0] | 0x80000000) };
+		$l->(length $n) . $l->(length $v) . $n . $v }
+	sub request { my ($body, $len) = @_;
+		my %p = (GATEWAY_INTERFACE => "CGI/1.1", SERVER_PROTOCOL => "HTTP/1.1",
+			REMOTE_ADDR => "127.0.0.1", REQUEST_METHOD => "POST",
+			REQUEST_URI => "/updatedge/events/timelineChanged",
+			CONTENT_TYPE => "application/json", CONTENT_LENGTH => $len // length $body,
+			HTTP_TIMESTAMP => $ENV{FC_TS}, HTTP_AUTHORIZATION => $ENV{FC_AUTH});
+		my $s = IO::Socket::UNIX->new(Peer => $ENV{FC_SOCK}) or die "connect: $!";
+		my $x = rec(1, pack("nCx5", 1, 0)) . rec(4, join "", map { nv($_, $p{$_}) } sort keys %p) . rec(4, "");
+		for (my $i = 0; $i < length $body; $i += 32768) { $x .= rec(5, substr($body, $i, 32768)) }
+		print $s $x . rec(5, ""); $s->flush; return $s }
+	# The answer: the status, once the end-request record is in.
+	sub answer { my ($s) = @_; my ($out, $buf) = ("", "");
+		while (1) { while (length $buf >= 8) { my ($v, $t, $id, $cl, $pl) = unpack("CCnnC", $buf);
+				last if length $buf < 8 + $cl + $pl; my $c = substr($buf, 8, $cl);
+				$buf = substr($buf, 8 + $cl + $pl);
+				return $out =~ /^Status: (\d+)/m ? $1 : 200 if $t == 3; $out .= $c if $t == 6 }
+			sysread($s, $buf, 65536, length $buf) or return "none" } }
+	my $a = request($ENV{FC_BODY_A}); my $sa = answer($a);	# and $a stays open
+	my $t0 = time; my $b = request($ENV{FC_BODY_B}); my $sb = answer($b);
+	printf "a=%s b=%s b_ms=%d", $sa, $sb, (time - $t0) * 1000; close $b;
+	my $c = request("{" . ("x" x 60000) . "}"); printf " big=%s", answer($c);
+	close $a; close $c' 2>&1)
+b_ms=$(sed -n 's/.* b_ms=\([0-9]*\).*/\1/p' <<<"$out")
+is "$(sed 's/ b_ms=[0-9]*//' <<<"$out")" "a=200 b=200 big=413" \
+	"closing: two stores answered 200 and a body over body_limit 413, its body unread" || diag "$out: $(tail -n 3 "$wlog")"
+[ -n "$b_ms" ] && [ "$b_ms" -lt 1000 ]
+_t_check $? "closing: a client keeping its end open does not hold the worker (the next answer in ${b_ms:-?} ms, under 1000)"
+is "$(sql "SELECT count(*) FROM workhooks.timeline_change WHERE worker_id IN ('$tag-open-a', '$tag-open-b')")" 2 \
+	"closing: both deliveries committed"
+stop_worker
+
 done_testing
