@@ -1206,9 +1206,14 @@ cgi_drain(void)
 static void
 io_finish(struct slot *sl)
 {
-	if (sl->io.eof && !sl->io.unread && !sl->fr.keepConnection)
+	int quick;
+
+	quick = sl->io.eof && !sl->io.unread && !sl->fr.keepConnection;
+	if (quick)
 		FCGX_Detach(&sl->fr);
 	FCGX_Finish_r(&sl->fr);
+	if (quick)
+		sl->fr.detached = 0;	/* closed: the slot's next one lingers again */
 }
 
 static struct slot *
