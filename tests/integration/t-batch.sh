@@ -363,7 +363,6 @@ $(for i in 1 2 3 4 5 6 7 8; do echo "		SELECT count(*) FROM p_tmpl, LATERAL (SEL
 	is "$bad" "" "Worksome plans made on empty tables: no statement of a later store scans a table whole"
 fi
 
-
 # 6. Closing (README "How it is built"): a request read whole, up to the record
 # that ends its input, is closed at once, without waiting for the web
 # server to close its side first (libfcgi's way, up to 2 s, the worker
@@ -379,11 +378,11 @@ out=$(FC_SOCK=$sock FC_TS=$ts FC_AUTH=$(ue_sign "$ts") FC_BODY_A="$(body "$tag-o
 	sub rec { my ($t, $c) = @_; pack("CCnnCC", 1, $t, 1, length $c, 0, 0) . $c }
 	sub nv { my ($n, $v) = @_; my $l = sub { $_[0] < 128 ? pack("C", $_[0]) : pack("N", $_[0] | 0x80000000) };
 		$l->(length $n) . $l->(length $v) . $n . $v }
-	sub request { my ($body, $len) = @_;
+	sub request { my ($body) = @_;
 		my %p = (GATEWAY_INTERFACE => "CGI/1.1", SERVER_PROTOCOL => "HTTP/1.1",
 			REMOTE_ADDR => "127.0.0.1", REQUEST_METHOD => "POST",
 			REQUEST_URI => "/updatedge/events/timelineChanged",
-			CONTENT_TYPE => "application/json", CONTENT_LENGTH => $len // length $body,
+			CONTENT_TYPE => "application/json", CONTENT_LENGTH => length $body,
 			HTTP_TIMESTAMP => $ENV{FC_TS}, HTTP_AUTHORIZATION => $ENV{FC_AUTH});
 		my $s = IO::Socket::UNIX->new(Peer => $ENV{FC_SOCK}) or die "connect: $!";
 		my $x = rec(1, pack("nCx5", 1, 0)) . rec(4, join "", map { nv($_, $p{$_}) } sort keys %p) . rec(4, "");
