@@ -6,7 +6,11 @@
 -- its inbox row was pruned or deleted, and then the inbox row, if it is
 -- still there, counts it too.  The key is the body's SHA-256 as the
 -- endpoint computed it (p_sha256), or, for a delivery with a subject
--- (contact/new), the SHA-256 of the subject.  The arrays are parallel, one
+-- (contact/new), the SHA-256 of the subject, led in the ledger's unique
+-- key by p_key_at, a time the delivery carries (timelineChanged's
+-- completedAt; NULL, the default: -infinity), so that new keys are
+-- inserted next to each other (sql/004_ledger_key_at.sql): the same
+-- delivery always brings the same one.  The arrays are parallel, one
 -- element per delivery; the ledger's rows are taken in key order, so two
 -- batches never wait for each other in a cycle.  The same key twice in
 -- one call fails (ON CONFLICT cannot touch a row twice in one statement):
@@ -40,21 +44,14 @@
 -- store scanned the hire versions whole, 29,054 scans of 129 million rows
 -- in 10 s, and the store ran at 223 calls/s against 700-860.  With
 -- seq scans off the planner takes the index whatever the statistics say.
-DO $$
-BEGIN
-	-- Until 2026-12-02 it returned a row per delivery: a new result type
-	-- needs a new function.
-	IF (SELECT p.proretset FROM pg_proc AS p WHERE p.oid = to_regprocedure(
-	    'workhooks.record_deliveries(text, text, text[], text[], bytea[], text[], text[], text[], timestamptz[], text[])')) THEN
-		DROP FUNCTION workhooks.record_deliveries(text, text, text[], text[],
-			bytea[], text[], text[], text[], timestamptz[], text[]);
-	END IF;
-END
-$$;
+-- Until 2026-12-02 it took no key times (sql/004_ledger_key_at.sql).
+DROP FUNCTION IF EXISTS workhooks.record_deliveries(text, text, text[],
+	text[], bytea[], text[], text[], text[], timestamptz[], text[]);
 CREATE OR REPLACE FUNCTION workhooks.record_deliveries(
 	p_source text, p_endpoint text, p_event text[], p_body text[],
 	p_sha256 bytea[], p_signature text[], p_secret_label text[],
 	p_signed_timestamp text[], p_signed_at timestamptz[], p_subject text[],
+	p_key_at timestamptz[] DEFAULT NULL,
 	OUT delivery_id bigint[], OUT times_received bigint[],
 	OUT is_new boolean[], OUT received_at timestamptz[])
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -79,10 +76,12 @@ BEGIN
 	END IF;
 	-- The ledger, in key order; its answers in the arrays' order.
 	WITH k AS (
-		INSERT INTO workhooks.delivery_key AS k (source, endpoint, dedup_key)
-		SELECT p_source, p_endpoint, u.key FROM unnest(v_key) AS u(key)
-		ORDER BY u.key
-		ON CONFLICT (source, endpoint, dedup_key) DO UPDATE
+		INSERT INTO workhooks.delivery_key AS k
+			(source, endpoint, key_at, dedup_key)
+		SELECT p_source, p_endpoint, coalesce(u.at, '-infinity'), u.key
+		FROM unnest(v_key, p_key_at) AS u(key, at)
+		ORDER BY 3, 4
+		ON CONFLICT (source, endpoint, key_at, dedup_key) DO UPDATE
 			SET times = k.times + 1, last_seen = now()
 		RETURNING k.dedup_key, k.delivery_id, k.times, (k.xmax = 0) AS fresh,
 			k.first_seen

@@ -30,7 +30,8 @@ BEGIN
 	INTO v_id, v_times, v_new, v_at
 	FROM workhooks.record_deliveries('updatedge', p_endpoint, p_event, p_body,
 		p_sha256::bytea[], p_signature, p_secret_label, p_signed_timestamp,
-		p_signed_at::timestamptz[], p_subject) AS r;
+		p_signed_at::timestamptz[], p_subject,
+		p_completed_at::timestamptz[]) AS r;
 	-- Derived rows for the new ones: all of them (the rule), passed as
 	-- they are; else only those, picked out.
 	IF false <> ALL (v_new) THEN

@@ -86,9 +86,11 @@ FROM pg_temp.workhooks_fill_rows(%2$s, %3$s, %1$s)
 $f$, :inbox, b * :batch + 1, least((b + 1) * :batch, :inbox)) ||
 format($f$;
 INSERT INTO workhooks.delivery_key
-	(source, endpoint, dedup_key, delivery_id, first_seen, last_seen, times)
-SELECT source, endpoint, dedup_key, id, received_at, last_received_at, times_received
-FROM workhooks.delivery WHERE id BETWEEN %1$s AND %2$s
+	(source, endpoint, key_at, dedup_key, delivery_id, first_seen, last_seen, times)
+SELECT d.source, d.endpoint, t.completed_at, d.dedup_key, d.id, d.received_at,
+       d.last_received_at, d.times_received
+FROM workhooks.delivery AS d JOIN workhooks.timeline_change AS t ON t.delivery_id = d.id
+WHERE d.id BETWEEN %1$s AND %2$s
 $f$, b * :batch + 1, least((b + 1) * :batch, :inbox))
 FROM generate_series(0, :batches - 1) AS b
 ORDER BY b

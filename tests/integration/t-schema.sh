@@ -129,4 +129,51 @@ is "$(sql "SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'workhooks'::r
 	     OR has_any_column_privilege('workhooks_reader', c.oid, 'INSERT, UPDATE'))")" 0 \
 	"workhooks_reader writes nothing"
 
+# An upgrade with data (sql/004_ledger_key_at.sql): a database at 003 whose
+# ledger holds a timelineChanged key as the stores before 004 wrote it,
+# migrated to now, gives that key its completedAt, so that the same body
+# sent again is a repeat, never stored twice; a new key is led by its
+# completedAt, a delivery of another endpoint by -infinity.
+up=wh_schema_up_$$
+dbs="$dbs $up"
+WH_PSQL_DB=postgres wh_psql -c "CREATE DATABASE $up ENCODING 'UTF8' TEMPLATE template0" >/dev/null
+old=$_t_tmp/sql-003
+mkdir -p "$old/code"
+cp "$WH_ROOT"/sql/00[1-3]_*.sql "$old/"
+echo 'SELECT 1;' >"$old/code/00-none.sql"
+WORKHOOKS_SQL_DIR=$old "$WH_ROOT/script/migrate" "$(wh_conninfo "$up")" 2>"$_t_tmp/up.log"
+_t_check $? "migrate a database to 003" || diag "$(cat "$_t_tmp/up.log")"
+upsql() { WH_PSQL_DB=$up wh_psql -A -t -c "$1"; }
+body='{"workerId":"w-upgrade","periodStart":"2020-01-31T09:00:00+00:00","periodEnd":"2020-01-31T17:00:00+00:00","completedAt":"2020-01-30T12:32:11.5726446+00:00"}'
+upsql "INSERT INTO workhooks.delivery_key (source, endpoint, dedup_key, delivery_id)
+	VALUES ('updatedge', 'events/timelineChanged', sha256(convert_to('$body', 'UTF8')), 41);
+INSERT INTO workhooks.delivery (id, source, endpoint, body, body_sha256, dedup_key)
+	SELECT 41, 'updatedge', 'events/timelineChanged', '$body', dedup_key, dedup_key FROM workhooks.delivery_key;
+INSERT INTO workhooks.timeline_change (delivery_id, worker_id, period_start, period_end, completed_at)
+	VALUES (41, 'w-upgrade', '2020-01-31T09:00:00Z', '2020-01-31T17:00:00Z', '2020-01-30T12:32:11.572645Z');
+SELECT setval('workhooks.delivery_ids', 41);" >/dev/null
+"$WH_ROOT/script/migrate" "$(wh_conninfo "$up")" 2>>"$_t_tmp/up.log"
+_t_check $? "migrate it to now" || diag "$(cat "$_t_tmp/up.log")"
+is "$(upsql "SELECT key_at = '2020-01-30T12:32:11.572645Z' FROM workhooks.delivery_key WHERE delivery_id = 41")" t \
+	"004: the key from before it has its delivery's completedAt"
+store_up() { # store_up BODY WORKER: delivery id and times received
+	upsql "SELECT delivery_id || ' ' || times_received FROM workhooks.store_timeline_changed(
+		'events/timelineChanged', NULL, '$1', sha256(convert_to('$1', 'UTF8')), NULL, NULL, NULL,
+		NULL, NULL, '$2', NULL, '2020-01-31T09:00:00Z', '2020-01-31T17:00:00Z',
+		'2020-01-30T12:32:11.572645Z', NULL, NULL)"
+}
+is "$(store_up "$body" w-upgrade)" "41 2" "the same body after the upgrade: a repeat of delivery 41"
+is "$(upsql "SELECT count(*) FROM workhooks.timeline_change")" 1 "... derived nothing again"
+body2=${body/w-upgrade/w-upgrade-2}
+new=$(store_up "$body2" w-upgrade-2)
+is "${new#* }" 1 "a new body: a new delivery"
+is "$(upsql "SELECT key_at = '2020-01-30T12:32:11.572645Z' FROM workhooks.delivery_key WHERE delivery_id = ${new% *}")" t \
+	"... whose key is led by its completedAt"
+is "$(store_up "$body2" w-upgrade-2)" "${new% *} 2" "... and a repeat of it is one"
+other=$(upsql "SELECT delivery_id FROM workhooks.store_offer_event_deleted('events/offerEventDeleted', NULL,
+	'{\"offerId\":\"o-1\"}', sha256(convert_to('{\"offerId\":\"o-1\"}', 'UTF8')), NULL, NULL, NULL, NULL, NULL,
+	'o-1', 'w-1', '2020-01-31T09:00:00Z')")
+is "$(upsql "SELECT key_at FROM workhooks.delivery_key WHERE delivery_id = ${other:-0}")" -infinity \
+	"another endpoint's key: led by -infinity"
+
 done_testing
