@@ -31,10 +31,8 @@
 -- for any batch (t-batch.sh 5b checks that no table is read whole).
 -- Measured (pgbench, one Worksome delivery a call, the backends' CPU
 -- with perf stat over 3,000 calls): 506 and 508 µs a call against 734
--- and 711.  Through the benchmark's stack, where a busy pool's statement
--- takes 5-16 deliveries, the gain is inside the spread of the runs
--- (Worksome 5,391 / 8,519 req/s at 16 / 64 connections, 0.62x / 0.54x
--- timelineChanged's in the same run, against 0.63x / 0.57x before).
+-- and 711; through the stack, in batches of 5-16, inside the spread of
+-- the runs (README "Latest figures").
 DROP FUNCTION IF EXISTS workhooks.derive_worksome_hire(bigint, timestamptz,
 	text, text, text, text, date, date, text, numeric, text, text);
 -- Until 2026-12-02 the relationships were a function of their own.
