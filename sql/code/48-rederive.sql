@@ -111,6 +111,9 @@ BEGIN
 		END IF;
 		v_n := v_n + 1;
 	END LOOP;
+	-- The timeline changes it queued, into the summary now (and what the
+	-- workers had queued with them).
+	PERFORM workhooks.worker_timeline_fold(true);
 	RETURN v_n;
 END
 $$;

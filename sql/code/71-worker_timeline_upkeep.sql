@@ -1,9 +1,14 @@
 -- Trigger function (72-timeline_change_*.sql): keeps workhooks.worker_timeline
--- equal to the aggregate of workhooks.timeline_change per worker, once per
--- statement.  New changes (the live path: a batch's rows in one INSERT)
--- are added in one upsert, a row per worker, in worker order; an UPDATE
--- or DELETE (re-derivation, repairs by hand) recomputes the workers its
--- statement touched from their rows; TRUNCATE empties it.
+-- plus the rows of workhooks.worker_timeline_pending equal to the aggregate
+-- of workhooks.timeline_change per worker, once per statement.  New
+-- changes (the live path: a batch's rows in one INSERT) are only queued
+-- in worker_timeline_pending, one narrow row each, no index and no lock
+-- on a summary row: the store's transaction is done sooner, and
+-- workhooks.worker_timeline_fold() (71-worker_timeline_fold.sql) adds
+-- them to the summary later, many at once (sql/005_worker_timeline_pending.sql).
+-- An UPDATE or DELETE (re-derivation, repairs by hand) makes the touched
+-- workers' summary rows again from timeline_change, which their queued
+-- rows are then part of (so those go); TRUNCATE empties both.
 CREATE OR REPLACE FUNCTION workhooks.worker_timeline_upkeep()
 RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -12,24 +17,16 @@ DECLARE
 	v_workers	text[];
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO workhooks.worker_timeline AS s
-			(worker_id, last_completed_at, max_available_now, changes,
-			 last_received_at)
-		SELECT n.worker_id, max(n.completed_at), max(n.max_available_now),
-		       count(*), max(n.received_at)
-		FROM new_rows AS n
-		GROUP BY n.worker_id
-		ORDER BY n.worker_id
-		ON CONFLICT (worker_id) DO UPDATE SET
-			last_completed_at = greatest(s.last_completed_at, excluded.last_completed_at),
-			max_available_now = greatest(s.max_available_now, excluded.max_available_now),
-			changes = s.changes + excluded.changes,
-			last_received_at = greatest(s.last_received_at, excluded.last_received_at);
+		INSERT INTO workhooks.worker_timeline_pending
+			(worker_id, completed_at, max_available_now, received_at)
+		SELECT n.worker_id, n.completed_at, n.max_available_now, n.received_at
+		FROM new_rows AS n;
 		RETURN NULL;
 	ELSIF TG_OP = 'TRUNCATE' THEN
 		-- DELETE, not TRUNCATE: the statement that fired this may
 		-- truncate worker_timeline too (then it is in use here).
 		DELETE FROM workhooks.worker_timeline;
+		DELETE FROM workhooks.worker_timeline_pending;
 		RETURN NULL;
 	END IF;
 	-- UPDATE or DELETE, once per statement: the touched workers, anew.
@@ -39,11 +36,15 @@ BEGIN
 	ELSE
 		SELECT array_agg(DISTINCT o.worker_id) INTO v_workers FROM old_rows AS o;
 	END IF;
-	-- Every live delivery's INSERT ... ON CONFLICT DO UPDATE fires the
-	-- UPDATE trigger too, with no row updated: nothing to do.
+	-- An INSERT ... ON CONFLICT DO UPDATE fires the UPDATE trigger too,
+	-- with no row updated: nothing to do.
 	IF v_workers IS NULL THEN
 		RETURN NULL;
 	END IF;
+	-- After any fold in progress (71-worker_timeline_fold.sql): the two
+	-- take the same rows in the same order.
+	PERFORM pg_advisory_xact_lock(7734812611947305);
+	DELETE FROM workhooks.worker_timeline_pending WHERE worker_id = ANY (v_workers);
 	DELETE FROM workhooks.worker_timeline WHERE worker_id = ANY (v_workers);
 	INSERT INTO workhooks.worker_timeline
 	SELECT c.worker_id, max(c.completed_at), max(c.max_available_now),

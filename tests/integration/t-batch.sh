@@ -59,11 +59,11 @@ send() {
 		timeout 30 cgi-fcgi -bind -connect "$sock" >"$out" 2>&1 &
 }
 
-# hold SECONDS [TABLE]: lock TABLE (worker_timeline: every timelineChanged
-# store writes it) for SECONDS in the background, once the lock is held;
-# sets HOLDER.
+# hold SECONDS [TABLE]: lock TABLE (worker_timeline_pending: every
+# timelineChanged store writes it) for SECONDS in the background, once the
+# lock is held; sets HOLDER.
 hold() {
-	local t=${2:-worker_timeline}
+	local t=${2:-worker_timeline_pending}
 	psql -X -q -d "$DB_CONNINFO" -c "BEGIN; LOCK TABLE workhooks.$t IN EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT" >/dev/null 2>&1 &
 	HOLDER=$!
 	for _ in $(seq 50); do
@@ -101,7 +101,7 @@ all_200() {
 # own answer and the batch goes on around them.
 start_worker
 hold 2
-_t_check $? "batch: worker_timeline locked"
+_t_check $? "batch: worker_timeline_pending locked"
 send "$_t_tmp/first" "$(body "$tag-first")"
 sleep 0.3
 for i in $(seq 9); do send "$_t_tmp/new-$i" "$(body "$tag-$i")"; done
@@ -129,7 +129,7 @@ is "$(sql "SELECT times_received FROM workhooks.delivery WHERE id = ${da%% *}")"
 	"batch: the delivery sent twice counts 2"
 ids=$(for f in first new-1 new-2 new-3 new-4 new-5 new-6 new-7 new-8 new-9 dup-a; do _t_parse_cgi "$_t_tmp/$f"; jq -r .delivery <<<"$BODY"; done | sort -un | wc -l)
 is "$ids" 11 "batch: 11 distinct delivery ids answered"
-is "$(sql "SELECT count(*) FROM workhooks.worker_timeline WHERE worker_id LIKE '$tag-%'")" 11 \
+is "$(sql "SELECT count(*) FROM workhooks.worker_timeline_latest WHERE worker_id LIKE '$tag-%'")" 11 \
 	"batch: the per-worker summary has each of the 11 workers"
 big=$(sed -n 's/.* batch=\([0-9]*\)$/\1/p' "$wlog" | sort -n | tail -n 1)
 _t_check $((!(${big:-0} >= 2))) "batch: the log shows a store statement that took ${big:-no} deliveries (>= 2)" ||

@@ -93,6 +93,9 @@ want_ws_since=$(sql "SELECT count(*) FROM workhooks.delivery WHERE source = 'wor
 
 {
 	echo "BEGIN;"
+	# The summary as the copy: with the workers' queued timeline changes
+	# folded in (rederive() folds what it queues).
+	echo "SELECT workhooks.worker_timeline_fold(true) >= 0;"
 	for t in $derived suggestion_entry; do
 		echo "CREATE TEMP TABLE snap_$t ON COMMIT DROP AS TABLE workhooks.$t;"
 	done

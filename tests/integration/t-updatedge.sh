@@ -88,23 +88,52 @@ post events/timelineChanged "$f"
 expect_status 200 "timelineChanged, periodEnd equal to periodStart -> 200"
 is "$(sql "SET TimeZone = 'UTC'; SELECT last_completed_at, changes FROM workhooks.worker_timeline_latest WHERE worker_id = '$w'")" \
 	"2020-03-04 09:00:00+00|2" "worker_timeline_latest: a second change counted, the latest completedAt kept"
-# The summary (workhooks.worker_timeline, kept by triggers) equals the
-# aggregate of timeline_change after an UPDATE, a DELETE and a TRUNCATE
-# (each in a transaction rolled back).
-agg_diff="SELECT count(*) FROM ((SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
-	FROM workhooks.timeline_change GROUP BY 1 EXCEPT SELECT * FROM workhooks.worker_timeline)
-	UNION ALL (SELECT * FROM workhooks.worker_timeline EXCEPT SELECT worker_id, max(completed_at),
-	max(max_available_now), count(*), max(received_at) FROM workhooks.timeline_change GROUP BY 1)) AS x"
-is "$(sql "$agg_diff")" 0 "worker_timeline equals the aggregate of timeline_change"
+# The summary (workhooks.worker_timeline, kept by triggers, plus the
+# changes queued in worker_timeline_pending: worker_timeline_latest)
+# equals the aggregate of timeline_change; after a fold the table alone
+# does; and so after an UPDATE, a DELETE and a TRUNCATE (each in a
+# transaction rolled back).
+agg="SELECT worker_id, max(completed_at), max(max_available_now), count(*), max(received_at)
+	FROM workhooks.timeline_change GROUP BY 1"
+diff_of() { # the rows of TABLE-OR-VIEW that differ from the aggregate, both ways
+	echo "SELECT count(*) FROM (($agg EXCEPT SELECT * FROM workhooks.$1)
+	UNION ALL (SELECT * FROM workhooks.$1 EXCEPT $agg)) AS x"
+}
+agg_diff=$(diff_of worker_timeline_latest)
+is "$(sql "$agg_diff")" 0 "worker_timeline_latest equals the aggregate of timeline_change"
+is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; $(diff_of worker_timeline);
+	SELECT count(*) FROM workhooks.worker_timeline_pending; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
+	"t 0 0 0 " "worker_timeline_fold(): the queue emptied into the table, which then equals the aggregate"
+# The workers fold the queue themselves (wake(), at most once a second
+# per connection): a change queued is in the table after the next
+# delivery a second later.
+wq=tlq-$RUN
+post events/timelineChanged "$(body tlq1 "{\"workerId\":\"$wq\",\"periodStart\":\"2020-03-05T09:00:00Z\",\"periodEnd\":\"2020-03-05T10:00:00Z\",\"completedAt\":\"2020-03-04T09:00:00Z\"}")"
+expect_status 200 "timelineChanged for the fold -> 200"
+sleep 1.2
+post events/timelineChanged "$(body tlq2 "{\"workerId\":\"$wq-2\",\"periodStart\":\"2020-03-05T09:00:00Z\",\"periodEnd\":\"2020-03-05T10:00:00Z\",\"completedAt\":\"2020-03-04T09:00:00Z\"}")"
+expect_status 200 "timelineChanged a second later -> 200"
+for _ in $(seq 30); do
+	[ "$(sql "SELECT count(*) FROM workhooks.worker_timeline_pending WHERE worker_id = '$wq'")" = 0 ] && break
+	sleep 0.1
+done
+is "$(sql "SELECT (SELECT count(*) FROM workhooks.worker_timeline_pending WHERE worker_id = '$wq') || ' ' ||
+	(SELECT changes FROM workhooks.worker_timeline WHERE worker_id = '$wq')")" "0 1" \
+	"a worker's wake-up folded the queued change into worker_timeline"
 is "$(sql "BEGIN; UPDATE workhooks.timeline_change SET completed_at = '2031-01-01Z' WHERE worker_id = '$w' AND completed_at = '2020-03-01Z';
-	SELECT last_completed_at = '2031-01-01Z' FROM workhooks.worker_timeline WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
-	"t 0 " "worker_timeline after an UPDATE of timeline_change: recomputed"
+	SELECT last_completed_at = '2031-01-01Z' FROM workhooks.worker_timeline WHERE worker_id = '$w';
+	SELECT count(*) FROM workhooks.worker_timeline_pending WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
+	"t 0 0 " "worker_timeline after an UPDATE of timeline_change: recomputed, nothing of the worker left queued"
+is "$(sql "BEGIN; INSERT INTO workhooks.timeline_change (delivery_id, worker_id, period_start, period_end, completed_at)
+	VALUES (-1, '$w', '2020-01-01Z', '2020-01-01Z', '2032-01-01Z');
+	SELECT last_completed_at = '2032-01-01Z', changes FROM workhooks.worker_timeline_latest WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
+	"t|3 0 " "worker_timeline_latest after an INSERT by hand: counted (queued)"
 is "$(sql "BEGIN; DELETE FROM workhooks.timeline_change WHERE worker_id = '$w' AND completed_at = '2020-03-04 09:00Z';
 	SELECT last_completed_at = '2020-03-01Z', changes FROM workhooks.worker_timeline WHERE worker_id = '$w'; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
 	"t|1 0 " "worker_timeline after a DELETE: the latest change gone, one left"
-is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change; SELECT count(*) FROM workhooks.worker_timeline; ROLLBACK" | tr '\n' ' ')" \
-	"0 " "worker_timeline after a TRUNCATE of timeline_change: empty"
-is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change, workhooks.worker_timeline; SELECT count(*) FROM workhooks.worker_timeline; ROLLBACK" | tr '\n' ' ')" \
+is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change; SELECT count(*) FROM workhooks.worker_timeline_latest; ROLLBACK" | tr '\n' ' ')" \
+	"0 " "worker_timeline_latest after a TRUNCATE of timeline_change: empty"
+is "$(sql "BEGIN; TRUNCATE workhooks.timeline_change, workhooks.worker_timeline; SELECT count(*) FROM workhooks.worker_timeline_latest; ROLLBACK" | tr '\n' ' ')" \
 	"0 " "TRUNCATE of timeline_change and worker_timeline in one statement"
 
 bt=bad-tl-$RUN
