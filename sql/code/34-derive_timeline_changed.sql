@@ -6,8 +6,9 @@
 -- workhooks.rederive() with the values of workhooks.fields(), one at a
 -- time: one derivation for both.  Idempotent: a row is keyed on its
 -- delivery and replaced whole, and nothing in it depends on when it was
--- derived.  The rows go in worker order, as the per-worker summary
--- (71-worker_timeline_upkeep.sql) takes its locks.
+-- derived.  The rows go in worker order, the order in which the
+-- per-worker summary's fold and recomputation take their rows
+-- (71-worker_timeline_fold.sql, 71-worker_timeline_upkeep.sql).
 DROP FUNCTION IF EXISTS workhooks.derive_timeline_changed(bigint, timestamptz,
 	text, text, timestamptz, timestamptz, timestamptz, timestamptz,
 	timestamptz);
