@@ -104,6 +104,14 @@ is "$(sql "$agg_diff")" 0 "worker_timeline_latest equals the aggregate of timeli
 is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; $(diff_of worker_timeline);
 	SELECT count(*) FROM workhooks.worker_timeline_pending; $agg_diff; ROLLBACK" | tr '\n' ' ')" \
 	"t 0 0 0 " "worker_timeline_fold(): the queue emptied into the table, which then equals the aggregate"
+# A wake-up's fold takes at most 20,000 changes (a backlog drains over
+# several, each well inside statement_timeout); rederive's takes them all.
+is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO workhooks.worker_timeline_pending
+	SELECT 'cap-$RUN', '2020-01-01Z', NULL, now() FROM generate_series(1, 20001);
+	SELECT workhooks.worker_timeline_fold(); SELECT count(*) FROM workhooks.worker_timeline_pending;
+	SELECT workhooks.worker_timeline_fold(true); SELECT changes FROM workhooks.worker_timeline WHERE worker_id = 'cap-$RUN';
+	ROLLBACK" | tr '\n' ' ')" \
+	"t 20000 1 1 20001 " "worker_timeline_fold(): 20,000 changes at most a call, all of them with p_wait"
 # The workers fold the queue themselves (wake(), at most once a second
 # per connection): a change queued is in the table after the next
 # delivery a second later.
