@@ -328,6 +328,66 @@ wake_flush(struct worker *w, int force)
 	PQclear(res);
 }
 
+/*
+ * The work a store leaves for later (README "Work off the request
+ * path"): workhooks.fold() (sql/code/21-fold.sql) folds the queued
+ * timeline changes into the per-worker summary and derives the queued
+ * Worksome hire deliveries, in a statement and transaction of its own.
+ * A worker calls it once its answers are out, at most once per
+ * FOLD_INTERVAL_MS and only after a store (the first after a quiet
+ * spell at once, the rest when the interval is up, from the accept
+ * loop's wait), when it starts (what an earlier run left) and when it
+ * stops.  So a stored delivery is derived within about a second.  The
+ * deliveries are committed whatever happens here: a fold that fails is
+ * logged once and tried again every interval until one works; its rows
+ * stay queued.
+ */
+#define FOLD_INTERVAL_MS	1000
+
+/* Milliseconds until the fold is due: -1 when none is, 0 when now. */
+static long
+fold_due_in(const struct worker *w)
+{
+	long left;
+
+	if (!w->fold_due)
+		return -1;
+	left = FOLD_INTERVAL_MS - wtime_ms_since(&w->fold_last);
+	return left > 0 ? left : 0;
+}
+
+/* Fold if it is due, or now (if anything was stored) with force. */
+static void
+fold_flush(struct worker *w, int force)
+{
+	PGresult *res = NULL;
+	char why[512];
+
+	if (!w->fold_due || (!force && fold_due_in(w) > 0))
+		return;
+	if (w->fold.name == NULL) {
+		w->fold.name = "workhooks_fold";
+		w->fold.sql = "SELECT workhooks.fold()";
+		w->fold.nparams = 0;
+	}
+	why[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &w->fold_last);
+	w->fold_due = 0;
+	if (db_exec(&w->db, &w->fold, NULL, &res, why, sizeof(why)) != ST_OK) {
+		w->fold_due = 1;
+		if (!w->fold_failing)
+			log_warn("%s: the work queued for later "
+			    "(workhooks.fold()) failed, tried again every "
+			    "%d ms: %s", w->label, FOLD_INTERVAL_MS, why);
+		w->fold_failing = 1;
+		return;
+	}
+	if (w->fold_failing)
+		log_info("%s: workhooks.fold() works again", w->label);
+	w->fold_failing = 0;
+	PQclear(res);
+}
+
 static enum status store_one(struct request *);
 
 enum status
@@ -389,6 +449,7 @@ store_done(struct request *req, const char *id, const char *times)
 	req->delivery = strtoll(id, &end, 10);
 	req->times_received = strtoll(times, &end, 10);
 	wake_note(req->w, req->delivery);
+	req->w->fold_due = 1;
 	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
 	    "\"duplicate\":%s}", req->delivery,
 	    req->times_received > 1 ? "true" : "false") < 0)
@@ -1134,8 +1195,11 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 		pfd.fd = FCGI_LISTENSOCK_FILENO;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		/* A noted wake-up bounds the wait (wake_flush). */
-		if ((left = wake_due_in(w)) >= 0) {
+		/* A noted wake-up or a due fold bounds the wait. */
+		left = wake_due_in(w);
+		if (fold_due_in(w) >= 0 && (left < 0 || fold_due_in(w) < left))
+			left = fold_due_in(w);
+		if (left >= 0) {
 			ts.tv_sec = left / 1000;
 			ts.tv_nsec = (left % 1000) * 1000000;
 		}
@@ -1149,6 +1213,7 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 		}
 		if (rc == 0) {
 			wake_flush(w, 0);
+			fold_flush(w, 0);
 			continue;
 		}
 		if ((rc = FCGX_Accept_r(fr)) >= 0)
@@ -1306,6 +1371,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		fflush(stdout);
 		cgi_drain();
 		wake_flush(&w, 1);
+		fold_flush(&w, 1);
 	} else {
 		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FCGX_Init failed\n", argv[0]);
@@ -1323,6 +1389,8 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			return 1;
 		}
 		slot_ready(&slots[0]);
+		/* A fold first: what an earlier run left queued. */
+		w.fold_due = ep->source != NULL && ep->database;
 		log_debug("serving FastCGI");
 		/*
 		 * Signals are delivered only while waiting for a request
@@ -1357,6 +1425,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			}
 			/* After the answers are out: never delays one. */
 			wake_flush(&w, 0);
+			fold_flush(&w, 0);
 			rejects_flush(&w.rejects, &w.db, time(NULL), 0);
 			metrics_flush(&w.metrics, &w.db, time(NULL), 0);
 		}
@@ -1364,6 +1433,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 			if (slots[i].ready)
 				FCGX_Free(&slots[i].fr, 1);
 		wake_flush(&w, 1);
+		fold_flush(&w, 1);
 	}
 	rejects_flush(&w.rejects, &w.db, time(NULL), 1);
 	metrics_flush(&w.metrics, &w.db, time(NULL), 1);

@@ -9,8 +9,9 @@
 -- used (->>, so a number where a string is documented is kept as its
 -- text), and the body's own text is exact where json-c would clamp a
 -- 64-bit overflow.  Derived, for a new delivery, by
--- workhooks.derive_worksome_hire (46-derive_worksome_hire.sql), which
--- workhooks.rederive() calls too.  This one is
+-- workhooks.derive_worksome_hire (46-derive_worksome_hire.sql), off the
+-- request path (46-worksome_hire_fold.sql); workhooks.rederive() calls
+-- it too.  This one is
 -- workhooks.store_worksome_hire_many (43-), the batch store, for one
 -- delivery: one definition of the store.
 DROP FUNCTION IF EXISTS workhooks.store_worksome_hire(text, text, text, bytea, text, text,

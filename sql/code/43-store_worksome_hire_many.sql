@@ -6,10 +6,13 @@
 -- the one-delivery store takes (the nine delivery parameters, then the
 -- scalar rows of ws_hire_fields as validated); text throughout, so that
 -- the worker's statement needs no type for any of them.  The deliveries
--- (19-record_deliveries.sql) and the rows derived from the new ones
--- (46-derive_worksome_hire.sql), each in a few statements for the whole
--- batch; the caller's transaction holds them all.  One row per delivery,
--- in the arrays' order: ord (from 1), delivery_id, times_received.
+-- (19-record_deliveries.sql) and, for the new ones, a row each in the
+-- queue workhooks.worksome_hire_pending (006), in two statements for the
+-- whole batch; the caller's transaction holds them all.  The rows they
+-- derive are made off the request path, by workhooks.worksome_hire_fold()
+-- (46-worksome_hire_fold.sql), which the workers call about once a
+-- second.  One row per delivery, in the arrays' order: ord (from 1),
+-- delivery_id, times_received.
 CREATE OR REPLACE FUNCTION workhooks.store_worksome_hire_many(
 	p_endpoint text, p_event text[], p_body text[], p_sha256 text[],
 	p_signature text[], p_secret_label text[], p_signed_timestamp text[],
@@ -31,28 +34,17 @@ BEGIN
 	FROM workhooks.record_deliveries('worksome', p_endpoint, p_event, p_body,
 		p_sha256::bytea[], p_signature, p_secret_label, p_signed_timestamp,
 		p_signed_at::timestamptz[], p_subject) AS r;
-	-- Derived rows for the new ones: all of them (the rule), passed as
-	-- they are; else only those, picked out.
-	IF false <> ALL (v_new) THEN
-		PERFORM workhooks.derive_worksome_hire(v_id, v_at, p_event, p_body,
-			p_hire_id, p_contract_id, p_start_date::date[],
-			p_end_date::date[], p_worker_accepted_at, p_rate::numeric[],
-			p_worker_id, p_trusted_contact_id);
-	ELSIF true = ANY (v_new) THEN
-		PERFORM workhooks.derive_worksome_hire(array_agg(x.id ORDER BY x.n),
-			array_agg(x.at ORDER BY x.n), array_agg(p_event[x.n] ORDER BY x.n),
-			array_agg(p_body[x.n] ORDER BY x.n),
-			array_agg(p_hire_id[x.n] ORDER BY x.n),
-			array_agg(p_contract_id[x.n] ORDER BY x.n),
-			array_agg(p_start_date[x.n]::date ORDER BY x.n),
-			array_agg(p_end_date[x.n]::date ORDER BY x.n),
-			array_agg(p_worker_accepted_at[x.n] ORDER BY x.n),
-			array_agg(p_rate[x.n]::numeric ORDER BY x.n),
-			array_agg(p_worker_id[x.n] ORDER BY x.n),
-			array_agg(p_trusted_contact_id[x.n] ORDER BY x.n))
-		FROM unnest(v_id, v_at, v_new) WITH ORDINALITY AS x(id, at, is_new, n)
-		WHERE x.is_new;
-	END IF;
+	-- The new ones wait for the fold (46-worksome_hire_fold.sql), with
+	-- their values typed here, as the derive takes them.
+	INSERT INTO workhooks.worksome_hire_pending
+		(delivery_id, received_at, event, hire_id, contract_id, start_date,
+		 end_date, worker_accepted_at, rate, worker_id, trusted_contact_id)
+	SELECT x.id, x.at, p_event[x.n], p_hire_id[x.n], p_contract_id[x.n],
+	       p_start_date[x.n]::date, p_end_date[x.n]::date,
+	       p_worker_accepted_at[x.n], p_rate[x.n]::numeric, p_worker_id[x.n],
+	       p_trusted_contact_id[x.n]
+	FROM unnest(v_id, v_at, v_new) WITH ORDINALITY AS x(id, at, is_new, n)
+	WHERE x.is_new;
 	RETURN QUERY SELECT x.n, x.id, x.times
 		FROM unnest(v_id, v_times) WITH ORDINALITY AS x(id, times, n);
 END

@@ -112,8 +112,11 @@ BEGIN
 		v_n := v_n + 1;
 	END LOOP;
 	-- The timeline changes it queued, into the summary now (and what the
-	-- workers had queued with them).
+	-- workers had queued with them); the Worksome hire deliveries still
+	-- queued were derived above with the rest: the queue is emptied, and
+	-- what the workers queue meanwhile is derived too.
 	PERFORM workhooks.worker_timeline_fold(true);
+	PERFORM workhooks.worksome_hire_fold(true);
 	RETURN v_n;
 END
 $$;

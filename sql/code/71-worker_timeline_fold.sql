@@ -5,8 +5,8 @@
 -- workhooks.worker_timeline_latest (summary plus queue) never counts one
 -- twice or misses one.  Returns how many queued changes it folded.
 --
--- workhooks.wake() calls it after a worker's answers are out, at most once
--- a second per connection (21-wake.sql): then it folds at most 20,000
+-- workhooks.fold() calls it for the workers, after their answers are out,
+-- about once a second (21-fold.sql): then it folds at most 20,000
 -- changes (about 0.1 s), so that a backlog (a bulk INSERT into
 -- timeline_change, folds failing for a while) drains over several calls,
 -- each well inside the workers' statement_timeout, instead of one that
@@ -15,7 +15,7 @@
 -- returns 0 at once, or with p_wait waits for the first.  The summary rows
 -- are written in worker order, as the UPDATE and DELETE triggers'
 -- recomputation takes them.  SECURITY DEFINER: the writer calls it
--- through wake() and may not write the summary itself (90-privileges.sql).
+-- through fold() and may not write the summary itself (90-privileges.sql).
 DROP FUNCTION IF EXISTS workhooks.worker_timeline_fold(boolean);
 CREATE OR REPLACE FUNCTION workhooks.worker_timeline_fold(p_wait boolean DEFAULT false,
 	p_limit integer DEFAULT 20000)

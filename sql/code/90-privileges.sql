@@ -3,8 +3,8 @@
 -- everyone but its owner (PostgreSQL grants EXECUTE to PUBLIC by
 -- default), then given to exactly the role that calls it:
 --   workhooks_writer	the store entry points (one per endpoint or event),
---			wake() after a store (and worker_timeline_fold(),
---			which wake() calls), count_rejected() for refused
+--			wake() after a store, fold() (and the two folds it
+--			calls) off the request path, count_rejected() for refused
 --			requests, count_metrics() and metrics_sample() for
 --			GET /metrics, contact_suggestions();
 --   workhooks_reader	nothing: it reads tables and views only.
@@ -23,7 +23,8 @@ GRANT EXECUTE ON FUNCTION
 	workhooks.store_worksome_hire, workhooks.store_worksome_hire_many,
 	workhooks.store_worksome_trusted_contact,
 	workhooks.store_worksome_raw,
-	workhooks.wake, workhooks.worker_timeline_fold,
+	workhooks.wake, workhooks.fold, workhooks.worker_timeline_fold,
+	workhooks.worksome_hire_fold,
 	workhooks.count_rejected, workhooks.contact_suggestions,
 	workhooks.contact_suggestions_fast,
 	workhooks.count_metrics, workhooks.metrics_sample

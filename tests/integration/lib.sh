@@ -240,6 +240,14 @@ sql() {
 	psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" -c "$q" "$@"
 }
 
+# derive_queued: the Worksome hire deliveries the workers queued, derived
+# now (sql/code/46-worksome_hire_fold.sql), as a worker's own fold does
+# within a second; waits for a fold in progress. Quiet, and harmless
+# when the database is away (the test after it says what is missing).
+derive_queued() {
+	sql "SELECT workhooks.worksome_hire_fold(true)" >/dev/null 2>&1 || true
+}
+
 sql_ro() {
 	local q=$1
 	shift

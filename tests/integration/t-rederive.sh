@@ -25,6 +25,7 @@ worksome_custom_field_value worksome_hire worksome_relationship"
 post() { ue_req POST "$UE/$1" -H 'Content-Type: application/json' --data-binary "@$2"; }
 ws_post() {
 	req POST "$WS" -H 'Content-Type: application/json' -H "Signature: $(ws_sign "$1")" --data-binary "@$1"
+	derive_queued
 }
 # jqf NAME FILTER FILE: a run-unique body made from a vector.
 jqf() {

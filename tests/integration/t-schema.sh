@@ -79,8 +79,8 @@ is "$(execs wh_schema_nobody)" "" "a role in neither group executes no workhooks
 is "$(execs workhooks_reader)" "" "workhooks_reader executes no function"
 is "$(execs workhooks_ro)" "" "workhooks_ro (a reader login) executes no function"
 is "$(execs workhooks_writer)" \
-	"contact_suggestions contact_suggestions_fast count_metrics count_rejected metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_hire_many store_worksome_raw store_worksome_trusted_contact wake worker_timeline_fold" \
-	"workhooks_writer executes exactly the store entry points, wake (and worker_timeline_fold), count_rejected, count_metrics, metrics_sample and contact_suggestions(_fast)"
+	"contact_suggestions contact_suggestions_fast count_metrics count_rejected fold metrics_sample store_contact_new store_offer_event_deleted store_offer_response store_timeline_changed store_timeline_changed_many store_worksome_hire store_worksome_hire_many store_worksome_raw store_worksome_trusted_contact wake worker_timeline_fold worksome_hire_fold" \
+	"workhooks_writer executes exactly the store entry points, wake, fold (and the two folds it calls), count_rejected, count_metrics, metrics_sample and contact_suggestions(_fast)"
 like "$(psql -X -A -t -q -d "$(wh_conninfo workhooks workhooks_app)" -c \
 	"SELECT workhooks.record_delivery('updatedge', 'events/timelineChanged', NULL, '{}', sha256(''), NULL, NULL, NULL, NULL, NULL)" 2>&1)" \
 	'permission denied' "the endpoints' role cannot call record_delivery (a delivery never derived)"

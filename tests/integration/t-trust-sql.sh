@@ -18,6 +18,7 @@ RUN=$(date +%s)$$
 
 ws_post() { # FILE
 	req POST "$WS" -H 'Content-Type: application/json' -H "Signature: $(ws_sign "$1")" --data-binary "@$1"
+	derive_queued
 }
 # big N: N characters of incompressible text (base64 of random bytes).
 big() { openssl rand -base64 $(($1 * 3 / 4 + 3)) | tr -d '\n' | head -c "$1"; }

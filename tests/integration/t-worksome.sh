@@ -25,6 +25,7 @@ ws_post() {
 	else
 		req POST "$url" -H 'Content-Type: application/json' --data-binary "@$f"
 	fi
+	derive_queued
 }
 
 # body NAME JSON: write JSON (exact bytes) to a file; prints the path.
@@ -364,6 +365,57 @@ plan=$(sql "SET enable_seqscan = off; EXPLAIN SELECT * FROM workhooks.suggestion
 like "$plan" 'worksome_relationship_owner' "suggestion_source: the hirer predicate uses worksome_relationship_owner"
 
 sql "DELETE FROM workhooks.person WHERE email IN ('$bo', '$cy')" >/dev/null
+
+# ------------------------------------------------------ derived off the path
+# The store queues a hire delivery (worksome_hire_pending) and the
+# workers derive the queue about once a second, on their own: no fold
+# called here, the hire appears within a few seconds (README "Work off
+# the request path").
+f=$(body own "$(hire_body "own-$RUN" active)")
+req POST "$WS" -H 'Content-Type: application/json' -H "Signature: $(ws_sign "$f")" --data-binary "@$f"
+expect_status 200 "a hire delivery -> 200"
+d=$(delivery_of)
+is "$(sql "SELECT count(*) FROM workhooks.delivery WHERE id = $d")" 1 "... committed before the answer"
+for _ in $(seq 50); do
+	[ "$(sql "SELECT count(*) FROM workhooks.worksome_hire WHERE hire_key = 'own-$RUN'")" = 1 ] && break
+	sleep 0.1
+done
+is "$(sql "SELECT status, versions FROM workhooks.worksome_hire WHERE hire_key = 'own-$RUN'")" "active|1" \
+	"the workers derive a queued hire delivery on their own within 5 s"
+is "$(sql "SELECT count(*) FROM workhooks.worksome_hire_pending WHERE delivery_id = $d")" 0 \
+	"... and it has left the queue"
+
+# A delivery whose derivation fails for a reason of its data stays queued
+# with its error; the others of its fold are derived. (In one transaction,
+# rolled back: a constraint made for the test refuses one version.)
+out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
+	BEGIN;
+	SELECT workhooks.worksome_hire_fold(true) >= 0;
+	ALTER TABLE workhooks.worksome_hire_version ADD CONSTRAINT test_refuse
+		CHECK (job_name IS DISTINCT FROM 'refused-$RUN') NOT VALID;
+	SELECT count(*) FROM (SELECT workhooks.store_worksome_hire_many('worksome',
+		ARRAY['hireUpdated', 'hireUpdated'],
+		ARRAY[replace(b, '"jobName":"Tester"', '"jobName":"refused-$RUN"'), b],
+		ARRAY[sha256(convert_to(replace(b, '"jobName":"Tester"', '"jobName":"refused-$RUN"'), 'UTF8'))::text,
+		      sha256(convert_to(b, 'UTF8'))::text],
+		'{NULL,NULL}', '{t,t}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}',
+		ARRAY['bad-$RUN', 'good-$RUN'], '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}',
+		'{NULL,NULL}', '{NULL,NULL}', ARRAY['W-bad-$RUN', 'W-good-$RUN'], '{NULL,NULL}')
+		FROM (SELECT '$(hire_body "x-$RUN" active)'::text AS b) AS x) AS s;
+	SET client_min_messages = error;
+	SELECT workhooks.worksome_hire_fold(true);
+	SELECT hire_id || ' ' || (error LIKE '23514: %test_refuse%') FROM workhooks.worksome_hire_pending WHERE hire_id LIKE '%-$RUN';
+	SELECT hire_key FROM workhooks.worksome_hire WHERE hire_key IN ('bad-$RUN', 'good-$RUN');
+	SELECT 'again ' || workhooks.worksome_hire_fold(true);
+	ROLLBACK;
+SQL
+)
+is "$out" "t
+2
+2
+bad-$RUN true
+good-$RUN
+again 0" "a derivation that fails stays queued with its error (not taken again); the other delivery of the fold is derived"
 
 # People at psql: the reader role sees the Worksome tables and views.
 is "$(sql_ro "SELECT count(*) > 0 FROM workhooks.worksome_hire_current")" t "workhooks_ro can read worksome_hire_current"

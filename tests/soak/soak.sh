@@ -168,6 +168,13 @@ check_kind or offer/response "offer/response"
 check_kind ed offer/eventDeleted "offer/eventDeleted"
 check_kind ws worksome "Worksome hireUpdated"
 
+# The Worksome hire deliveries are derived off the request path, within
+# about a second of their store (sql/code/46-worksome_hire_fold.sql): by
+# the workers' own folds, waited for here, not forced.
+for _ in $(seq 100); do
+	[ "$(sql "SELECT count(*) FROM workhooks.worksome_hire_pending")" = 0 ] && break
+	sleep 0.1
+done
 d=$(sql "SELECT count(*) FROM workhooks.delivery d WHERE d.body LIKE '%$RUN-tl-%' AND d.endpoint = 'events/timelineChanged' AND NOT EXISTS (SELECT 1 FROM workhooks.timeline_change c WHERE c.delivery_id = d.id)")
 d=$((d + $(sql "SELECT count(*) FROM workhooks.delivery d WHERE d.body LIKE '%$RUN-or-%' AND NOT EXISTS (SELECT 1 FROM workhooks.offer_response c WHERE c.delivery_id = d.id)")))
 d=$((d + $(sql "SELECT count(*) FROM workhooks.delivery d WHERE d.body LIKE '%$RUN-ed-%' AND NOT EXISTS (SELECT 1 FROM workhooks.offer_event_deleted c WHERE c.delivery_id = d.id)")))

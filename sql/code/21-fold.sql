@@ -1,0 +1,34 @@
+-- The work the store leaves for later, done off the request path: the
+-- queued timeline changes folded into the per-worker summary
+-- (71-worker_timeline_fold.sql) and the queued Worksome hire deliveries
+-- derived (46-worksome_hire_fold.sql).  The workers call it about once a
+-- second while they store (common/serve.c, fold_flush: a second after
+-- the last fold, after the answers are out, and when they start and
+-- stop), in a statement and transaction of their own.  Returns how many
+-- queued rows it took.  Each part runs alone: one that fails (a lock
+-- timeout, say) is logged by the server and rolled back alone, with its
+-- rows still queued for the next call.
+CREATE OR REPLACE FUNCTION workhooks.fold()
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_n	bigint := 0;
+BEGIN
+	-- For this transaction: nothing of it needs to survive a crash (a
+	-- fold lost with it is made again from the queues, whose rows it
+	-- took in the same transaction).
+	PERFORM set_config('synchronous_commit', 'off', true);
+	BEGIN
+		v_n := v_n + workhooks.worker_timeline_fold();
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'workhooks: folding the timeline changes failed: %', SQLERRM;
+	END;
+	BEGIN
+		v_n := v_n + workhooks.worksome_hire_fold();
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'workhooks: deriving the queued Worksome hire deliveries failed: %', SQLERRM;
+	END;
+	RETURN v_n;
+END
+$$;
