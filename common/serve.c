@@ -337,7 +337,9 @@ wake_flush(struct worker *w, int force)
  * FOLD_INTERVAL_MS and only after a store (the first after a quiet
  * spell at once, the rest when the interval is up, from the accept
  * loop's wait), when it starts (what an earlier run left) and when it
- * stops.  So a stored delivery is derived within about a second.  The
+ * stops, and again at once while a fold takes its whole limit (a
+ * backlog: the pool's other workers answer meanwhile).  So a stored
+ * delivery is derived within about a second.  The
  * deliveries are committed whatever happens here: a fold that fails is
  * logged once and tried again every interval until one works; its rows
  * stay queued.
@@ -385,6 +387,11 @@ fold_flush(struct worker *w, int force)
 	if (w->fold_failing)
 		log_info("%s: workhooks.fold() works again", w->label);
 	w->fold_failing = 0;
+	/* More queued (a backlog): again after the next answers. */
+	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+		w->fold_due = 1;
+		w->fold_last.tv_sec -= FOLD_INTERVAL_MS / 1000 + 1;
+	}
 	PQclear(res);
 }
 

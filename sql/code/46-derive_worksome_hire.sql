@@ -188,8 +188,11 @@ BEGIN
 		     v_data[n]->'contract'->>'status') AS status) AS s
 	ORDER BY 1
 	ON CONFLICT (hire_key) DO UPDATE SET
-		versions = h.versions + CASE WHEN excluded.current_delivery_id = ANY (v_fresh)
-			THEN 1 ELSE 0 END,
+		-- (NOT v_stale first: on the live path every version is new,
+		-- and v_fresh, a parameter of a generic plan, is searched
+		-- element by element for every row: quadratic in the batch.)
+		versions = h.versions + CASE WHEN NOT v_stale THEN 1
+			WHEN excluded.current_delivery_id = ANY (v_fresh) THEN 1 ELSE 0 END,
 		first_received_at = least(h.first_received_at, excluded.first_received_at),
 		last_received_at = greatest(h.last_received_at, excluded.last_received_at),
 		last_active_at = greatest(h.last_active_at, excluded.last_active_at),

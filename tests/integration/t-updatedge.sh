@@ -112,6 +112,12 @@ is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO 
 	SELECT workhooks.worker_timeline_fold(true); SELECT changes FROM workhooks.worker_timeline WHERE worker_id = 'cap-$RUN';
 	ROLLBACK" | tr '\n' ' ')" \
 	"t 20000 1 1 20001 " "worker_timeline_fold(): 20,000 changes at most a call, all of them with p_wait"
+# workhooks.fold(), the workers' call, says when a part took its whole
+# limit: more is queued, and the worker calls it again at once.
+is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO workhooks.worker_timeline_pending
+	SELECT 'more-$RUN', '2020-01-01Z', NULL, now() FROM generate_series(1, 20001);
+	SELECT workhooks.fold(); SELECT workhooks.fold(); ROLLBACK" | tr '\n' ' ')" \
+	"t t f " "fold(): true while a fold takes its whole limit, then false"
 # The workers fold the queue themselves (workhooks.fold(), about once a
 # second while they store): a change queued is in the table within a
 # few seconds, with no other delivery after it.

@@ -417,6 +417,35 @@ bad-$RUN true
 good-$RUN
 again 0" "a derivation that fails stays queued with its error (not taken again); the other delivery of the fold is derived"
 
+# Without p_wait a fold takes at most p_limit deliveries (the workers'
+# call: 5,000, about half a second); with p_wait all of them.
+out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
+	BEGIN;
+	SELECT workhooks.worksome_hire_fold(true) >= 0;
+	SELECT count(*) FROM (SELECT workhooks.store_worksome_hire_many('worksome',
+		array_fill('hireUpdated'::text, ARRAY[3]),
+		ARRAY(SELECT replace(b, 'Tester', 'Tester ' || i) FROM generate_series(1, 3) AS i),
+		ARRAY(SELECT sha256(convert_to(replace(b, 'Tester', 'Tester ' || i), 'UTF8'))::text FROM generate_series(1, 3) AS i),
+		array_fill(NULL::text, ARRAY[3]), array_fill('t'::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]),
+		array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]),
+		ARRAY['lim1-$RUN', 'lim2-$RUN', 'lim3-$RUN'], array_fill(NULL::text, ARRAY[3]),
+		array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]),
+		array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]))
+		FROM (SELECT '$(hire_body "lim-$RUN" active)'::text AS b) AS x) AS s;
+	SELECT workhooks.worksome_hire_fold(false, 2);
+	SELECT count(*) FROM workhooks.worksome_hire_pending WHERE hire_id LIKE 'lim%-$RUN';
+	SELECT workhooks.worksome_hire_fold(true);
+	SELECT count(*) FROM workhooks.worksome_hire WHERE hire_key LIKE 'lim%-$RUN';
+	ROLLBACK;
+SQL
+)
+is "$out" "t
+3
+2
+1
+1
+3" "worksome_hire_fold(): at most p_limit deliveries a call, the rest with p_wait"
+
 # People at psql: the reader role sees the Worksome tables and views.
 is "$(sql_ro "SELECT count(*) > 0 FROM workhooks.worksome_hire_current")" t "workhooks_ro can read worksome_hire_current"
 is "$(sql_ro "SELECT count(*) > 0 FROM workhooks.worksome_worker_current")" t "workhooks_ro can read worksome_worker_current"
