@@ -47,6 +47,7 @@ static const struct endpoint ep = {
 	.auth = AUTH_UPDATEDGE,
 	.body = BODY_JSON,
 	.database = 1,
+	.folds = 1,		/* the per-worker summary's queue */
 	.fields = fields,
 	.check = check,
 	.store = "workhooks.store_timeline_changed",

@@ -119,6 +119,7 @@ static const struct endpoint ep = {
 	.auth = AUTH_WORKSOME,
 	.body = BODY_JSON,
 	.database = 1,
+	.folds = 1,		/* the hire events' queue */
 	.fields = fields,
 #ifndef WH_MODULE
 	.handler = route,

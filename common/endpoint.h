@@ -58,6 +58,12 @@ struct endpoint {
 	 * delivery.
 	 */
 	const char		*store_many;
+	/*
+	 * 1: its stores leave work for workhooks.fold() (a queue row): the
+	 * worker calls it after them and when it starts (serve.c,
+	 * fold_flush).
+	 */
+	int			 folds;
 	/* Own handler: runs after validation, fills the reply. */
 	enum status		(*handler)(struct request *);
 };

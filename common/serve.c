@@ -333,16 +333,16 @@ wake_flush(struct worker *w, int force)
  * path"): workhooks.fold() (sql/code/21-fold.sql) folds the queued
  * timeline changes into the per-worker summary and derives the queued
  * Worksome hire deliveries, in a statement and transaction of its own.
- * A worker calls it once its answers are out, at most once per
- * FOLD_INTERVAL_MS and only after a store (the first after a quiet
- * spell at once, the rest when the interval is up, from the accept
- * loop's wait), when it starts (what an earlier run left) and when it
- * stops, and again at once while a fold takes its whole limit (a
- * backlog: the pool's other workers answer meanwhile).  So a stored
- * delivery is derived within about a second.  The
- * deliveries are committed whatever happens here: a fold that fails is
- * logged once and tried again every interval until one works; its rows
- * stay queued.
+ * A worker of an endpoint that queues such work (endpoint.h, folds)
+ * calls it once its answers are out, at most once per FOLD_INTERVAL_MS
+ * and only after a store (the first after a quiet spell at once, the
+ * rest when the interval is up, from the accept loop's wait), when it
+ * starts (what an earlier run left) and when it stops, and again at once
+ * while a fold takes its whole limit (a backlog: the pool's other
+ * workers answer meanwhile).  So a stored delivery is derived within
+ * about a second.  The deliveries are committed whatever happens here:
+ * a fold that fails is logged once and tried again every interval until
+ * one works; its rows stay queued.
  */
 #define FOLD_INTERVAL_MS	1000
 
@@ -456,7 +456,8 @@ store_done(struct request *req, const char *id, const char *times)
 	req->delivery = strtoll(id, &end, 10);
 	req->times_received = strtoll(times, &end, 10);
 	wake_note(req->w, req->delivery);
-	req->w->fold_due = 1;
+	if (req->ep->folds)
+		req->w->fold_due = 1;
 	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
 	    "\"duplicate\":%s}", req->delivery,
 	    req->times_received > 1 ? "true" : "false") < 0)
@@ -1397,7 +1398,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		}
 		slot_ready(&slots[0]);
 		/* A fold first: what an earlier run left queued. */
-		w.fold_due = ep->source != NULL && ep->database;
+		w.fold_due = ep->folds;
 		log_debug("serving FastCGI");
 		/*
 		 * Signals are delivered only while waiting for a request
