@@ -32,7 +32,7 @@
 -- Measured (pgbench, one Worksome delivery a call, the backends' CPU
 -- with perf stat over 3,000 calls): 506 and 508 µs a call against 734
 -- and 711; through the stack, in batches of 5-16, inside the spread of
--- the runs (README "Latest figures").
+-- the runs (README "Benchmark").
 DROP FUNCTION IF EXISTS workhooks.derive_worksome_hire(bigint, timestamptz,
 	text, text, text, text, date, date, text, numeric, text, text);
 -- Until 2026-12-02 the relationships were a function of their own.

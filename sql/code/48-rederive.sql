@@ -117,6 +117,13 @@ BEGIN
 	-- what the workers queue meanwhile is derived too.
 	PERFORM workhooks.worker_timeline_fold(true);
 	PERFORM workhooks.worksome_hire_fold(true);
+	-- The deliveries whose derivation had failed in a fold (kept with
+	-- their error, 46-worksome_hire_fold.sql) and that were derived
+	-- above leave the queue.
+	DELETE FROM workhooks.worksome_hire_pending AS p
+	WHERE p.error IS NOT NULL
+	  AND EXISTS (SELECT 1 FROM workhooks.worksome_hire_version AS v
+		      WHERE v.delivery_id = p.delivery_id);
 	RETURN v_n;
 END
 $$;

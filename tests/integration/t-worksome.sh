@@ -407,6 +407,10 @@ out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
 	SELECT hire_id || ' ' || (error LIKE '23514: %test_refuse%') FROM workhooks.worksome_hire_pending WHERE hire_id LIKE '%-$RUN';
 	SELECT hire_key FROM workhooks.worksome_hire WHERE hire_key IN ('bad-$RUN', 'good-$RUN');
 	SELECT 'again ' || workhooks.worksome_hire_fold(true);
+	ALTER TABLE workhooks.worksome_hire_version DROP CONSTRAINT test_refuse;
+	SELECT 'rederived ' || workhooks.rederive('worksome', 'worksome', now());
+	SELECT count(*) FROM workhooks.worksome_hire_pending WHERE hire_id LIKE '%-$RUN';
+	SELECT count(*) FROM workhooks.worksome_hire_version WHERE job_name = 'refused-$RUN';
 	ROLLBACK;
 SQL
 )
@@ -415,7 +419,10 @@ is "$out" "t
 2
 bad-$RUN true
 good-$RUN
-again 0" "a derivation that fails stays queued with its error (not taken again); the other delivery of the fold is derived"
+again 0
+rederived 2
+0
+1" "a derivation that fails stays queued with its error (not taken again), the other delivery of the fold is derived; after the fix, rederive() derives it and it leaves the queue"
 
 # Without p_wait a fold takes at most p_limit deliveries (the workers'
 # call: 5,000, about half a second); with p_wait all of them.
