@@ -44,6 +44,15 @@ static const struct family {
 	{ "requests_total", "counter",
 	    "Requests answered, by HTTP status.",
 	    { "endpoint", "status", NULL } },
+	{ "queued", "gauge",
+	    "Rows of work the stores left for later (README: Work off the "
+	    "request path), waiting, or failed (Worksome deliveries whose "
+	    "derivation failed: worksome_hire_pending.error).",
+	    { "queue", "state", NULL } },
+	{ "queued_oldest_seconds", "gauge",
+	    "Age of the oldest row waiting in the queue (received_at); 0 when "
+	    "it is empty.",
+	    { "queue", NULL, NULL } },
 	{ "updatedge_clock_skew_seconds", "gauge",
 	    "Received minus signed time of updatedge's Timestamp, largest in "
 	    "the last 15 minutes (positive: the sender's clock is behind).",

@@ -1,7 +1,10 @@
 -- What GET /metrics prints, one row per sample: the family (without the
 -- workhooks_ prefix), up to three label values whose names the family
 -- defines (cgi-bin/metrics.c), and the value.  Reads only the small tables
--- of sql/002_operate.sql and schema_migration: O(label sets), whatever the inbox holds.
+-- of sql/002_operate.sql and schema_migration: O(label sets), whatever the inbox holds;
+-- and the two queues of work left for later (README "Work off the
+-- request path"), which hold about a second of deliveries unless the
+-- folds fall behind: what the queued_* families are for.
 CREATE OR REPLACE FUNCTION workhooks.metrics_sample()
 RETURNS TABLE (family text, l1 text, l2 text, l3 text, value double precision)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -43,6 +46,23 @@ AS $$
 	 WHERE at > now() - interval '15 minutes'
 	 ORDER BY abs(skew_seconds) DESC
 	 LIMIT 1)
+	UNION ALL
+	SELECT 'queued', 'worker_timeline', 'waiting', NULL, count(*)::float8
+	FROM workhooks.worker_timeline_pending
+	UNION ALL
+	SELECT 'queued', 'worksome_hire', s.state, NULL,
+	       count(*) FILTER (WHERE (q.error IS NULL) = (s.state = 'waiting'))::float8
+	FROM (VALUES ('waiting'), ('failed')) AS s(state)
+	LEFT JOIN workhooks.worksome_hire_pending AS q ON true
+	GROUP BY s.state
+	UNION ALL
+	SELECT 'queued_oldest_seconds', 'worker_timeline', NULL, NULL,
+	       coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8
+	FROM workhooks.worker_timeline_pending
+	UNION ALL
+	SELECT 'queued_oldest_seconds', 'worksome_hire', NULL, NULL,
+	       coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8
+	FROM workhooks.worksome_hire_pending WHERE error IS NULL
 	UNION ALL
 	SELECT 'schema_version', max(version), NULL, NULL, 1
 	FROM workhooks.schema_migration

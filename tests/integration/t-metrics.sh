@@ -50,7 +50,7 @@ like "$(grep '^workhooks_schema_info' "$M")" '^workhooks_schema_info\{version="[
 	"workhooks_schema_info names the applied and the expected schema version"
 for fam in deliveries_total repeats_total rejected_total last_delivery_timestamp_seconds \
 	secret_last_used_timestamp_seconds updatedge_clock_skew_seconds request_duration_seconds \
-	requests_total database_up; do
+	requests_total database_up queued queued_oldest_seconds; do
 	grep -q "^# TYPE workhooks_$fam " "$M"
 	_t_check $? "family workhooks_$fam is declared"
 done
@@ -108,6 +108,33 @@ want "$K_WSREP" "$wsrep0" 1 "Worksome repeats_total moved by 1"
 read -r phn0 phr0 <<<"$ph0"
 read -r phn phr <<<"$(ph)"
 is "$((phn - phn0)) $((phr - phr0))" "3 2" "deliveries_per_hour counted the 3 new deliveries and 2 repeats this hour"
+# ---------------------------------------------------------------- the queues
+# The work left for later (README "Work off the request path"): rows
+# waiting, rows whose derivation failed, the oldest waiting row's age. A
+# session holds the Worksome fold's lock meanwhile, so that no worker's
+# fold takes the rows made here (they name no stored delivery).
+psql -X -q -d "$DB_CONNINFO" -c "SELECT pg_advisory_lock(7734812611947306); SELECT pg_sleep(5)" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 50); do
+	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND ((classid::bigint << 32) | objid::bigint) = 7734812611947306")" = 1 ] && break
+	sleep 0.1
+done
+sql "INSERT INTO workhooks.worksome_hire_pending (delivery_id, received_at, event, error)
+	VALUES (-1, now() - interval '120 s', 'hireUpdated', NULL), (-2, now(), 'hireUpdated', 'test: refused')" >/dev/null
+scrape
+[ "$(num "$(metric 'workhooks_queued{queue="worksome_hire",state="waiting"}')")" -ge 1 ] &&
+	[ "$(num "$(metric 'workhooks_queued{queue="worksome_hire",state="failed"}')")" -ge 1 ]
+_t_check $? "workhooks_queued counts the Worksome rows waiting and failed" ||
+	diag "$(grep '^workhooks_queued' "$M")"
+[ "$(num "$(metric 'workhooks_queued_oldest_seconds{queue="worksome_hire"}')")" -ge 120 ]
+_t_check $? "workhooks_queued_oldest_seconds: the oldest waiting row is 120 s old" ||
+	diag "$(grep '^workhooks_queued' "$M")"
+like "$(metric 'workhooks_queued{queue="worker_timeline",state="waiting"}')" '^[0-9]+$' \
+	"workhooks_queued has the timeline queue too"
+sql "DELETE FROM workhooks.worksome_hire_pending WHERE delivery_id IN (-1, -2)" >/dev/null
+wait "$holder"
+
 now=$(date +%s)
 sec=$(num "$(metric "$K_SEC")")
 [ $((now - sec)) -ge 0 ] && [ $((now - sec)) -le 30 ]
