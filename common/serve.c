@@ -339,8 +339,9 @@ wake_flush(struct worker *w, int force)
  * rest when the interval is up, from the accept loop's wait), when it
  * starts (what an earlier run left) and when it stops, and again at once
  * while a fold takes its whole limit (a backlog: the pool's other
- * workers answer meanwhile).  So a stored delivery is derived within
- * about a second.  The deliveries are committed whatever happens here:
+ * workers answer meanwhile), and a second later when another worker's
+ * fold held a queue.  So a stored delivery is derived within about a
+ * second.  The deliveries are committed whatever happens here:
  * a fold that fails is logged once and tried again every interval until
  * one works; its rows stay queued.
  */
@@ -364,6 +365,7 @@ fold_flush(struct worker *w, int force)
 {
 	PGresult *res = NULL;
 	char why[512];
+	int again;
 
 	if (!w->fold_due || (!force && fold_due_in(w) > 0))
 		return;
@@ -387,10 +389,17 @@ fold_flush(struct worker *w, int force)
 	if (w->fold_failing)
 		log_info("%s: workhooks.fold() works again", w->label);
 	w->fold_failing = 0;
-	/* More queued (a backlog): again after the next answers. */
-	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
-		w->fold_due = 1;
-		w->fold_last.tv_sec -= FOLD_INTERVAL_MS / 1000 + 1;
+	/*
+	 * 2: more queued (a backlog), again after the next answers; 1:
+	 * another worker's fold held a queue (what this worker stored since
+	 * may be left), again in an interval.
+	 */
+	if (PQntuples(res) == 1) {
+		again = atoi(PQgetvalue(res, 0, 0));
+		if (again > 0)
+			w->fold_due = 1;
+		if (again > 1)
+			w->fold_last.tv_sec -= FOLD_INTERVAL_MS / 1000 + 1;
 	}
 	PQclear(res);
 }

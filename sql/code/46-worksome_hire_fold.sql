@@ -9,7 +9,7 @@
 -- second, and again at once while a call takes its whole p_limit (a
 -- backlog); rederive() with p_wait, after re-deriving everything.
 -- Without p_wait it takes at most p_limit deliveries (5,000: about half a
--- second, the rows it derives locked meanwhile) and returns 0 at once if
+-- second, the rows it derives locked meanwhile) and returns -1 at once if
 -- another fold holds the lock (one fold at a time: a transaction-level
 -- advisory lock); with p_wait it waits for that one, then takes
 -- everything, p_limit at a time.
@@ -81,7 +81,7 @@ BEGIN
 	IF p_wait THEN
 		PERFORM pg_advisory_xact_lock(7734812611947306);
 	ELSIF NOT pg_try_advisory_xact_lock(7734812611947306) THEN
-		RETURN 0;
+		RETURN -1;	-- another fold has it: nothing taken
 	END IF;
 	LOOP
 		WITH q AS (

@@ -12,7 +12,7 @@
 -- each well inside the workers' statement_timeout, instead of one that
 -- never finishes.  rederive() calls it at its end with p_wait: everything.
 -- One fold at a time (a transaction-level advisory lock): a second one
--- returns 0 at once, or with p_wait waits for the first.  The summary rows
+-- returns -1 at once, or with p_wait waits for the first.  The summary rows
 -- are written in worker order, as the UPDATE and DELETE triggers'
 -- recomputation takes them.  SECURITY DEFINER: the writer calls it
 -- through fold() and may not write the summary itself (90-privileges.sql).
@@ -29,7 +29,7 @@ BEGIN
 	IF p_wait THEN
 		PERFORM pg_advisory_xact_lock(7734812611947305);
 	ELSIF NOT pg_try_advisory_xact_lock(7734812611947305) THEN
-		RETURN 0;
+		RETURN -1;	-- another fold has it: nothing taken
 	END IF;
 	WITH d AS (
 		DELETE FROM workhooks.worker_timeline_pending

@@ -112,12 +112,24 @@ is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO 
 	SELECT workhooks.worker_timeline_fold(true); SELECT changes FROM workhooks.worker_timeline WHERE worker_id = 'cap-$RUN';
 	ROLLBACK" | tr '\n' ' ')" \
 	"t 20000 1 1 20001 " "worker_timeline_fold(): 20,000 changes at most a call, all of them with p_wait"
-# workhooks.fold(), the workers' call, says when a part took its whole
-# limit: more is queued, and the worker calls it again at once.
+# workhooks.fold(), the workers' call, says when to call it again: 2 at
+# once while a part takes its whole limit (a backlog), 1 in a second while
+# another fold holds a queue (what was stored meanwhile may be left), 0
+# after the next store.
 is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO workhooks.worker_timeline_pending
 	SELECT 'more-$RUN', '2020-01-01Z', NULL, now() FROM generate_series(1, 20001);
 	SELECT workhooks.fold(); SELECT workhooks.fold(); ROLLBACK" | tr '\n' ' ')" \
-	"t t f " "fold(): true while a fold takes its whole limit, then false"
+	"t 2 0 " "fold(): 2 (again at once) while a fold takes its whole limit, then 0"
+psql -X -q -d "$DB_CONNINFO" -c "SELECT pg_advisory_lock(7734812611947305); SELECT pg_sleep(3)" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 50); do
+	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND ((classid::bigint << 32) | objid::bigint) = 7734812611947305")" = 1 ] && break
+	sleep 0.1
+done
+is "$(sql "SELECT workhooks.fold(), workhooks.worker_timeline_fold()")" "1|-1" \
+	"fold(): 1 (again in a second) while another fold holds a queue; the part says -1"
+wait "$holder"
 # The workers fold the queue themselves (workhooks.fold(), about once a
 # second while they store): a change queued is in the table within a
 # few seconds, with no other delivery after it.
