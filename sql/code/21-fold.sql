@@ -5,8 +5,9 @@
 -- second while they store (common/serve.c, fold_flush: a second after
 -- the last fold, after the answers are out, and when they start and
 -- stop), in a statement and transaction of its own.  It says when to
--- call it again: 2, at once (a part took its whole limit: a backlog; the
--- worker calls it after its next answers), 1, in a second (a part could
+-- call it again: 2, at once (the timeline part took its whole limit, or
+-- the Worksome part derived one round of several: a backlog; the worker
+-- calls it after its next answers), 1, in a second (a part could
 -- not run: another worker's fold held its lock, so rows committed
 -- meanwhile may be left, or it failed), 0, after the next store.  Each
 -- part runs alone: one that fails (a lock timeout, say) is logged by the
@@ -28,6 +29,7 @@ AS $$
 DECLARE
 	v_tl	bigint := -1;
 	v_ws	bigint := -1;
+	v_ws_more boolean := false;
 BEGIN
 	-- For this transaction: nothing of it needs to survive a crash (a
 	-- fold lost with it is made again from the queues, whose rows it
@@ -39,11 +41,12 @@ BEGIN
 		RAISE WARNING 'workhooks: folding the timeline changes failed: %', SQLERRM;
 	END;
 	BEGIN
-		v_ws := workhooks.worksome_hire_fold(false, 5000);
+		SELECT f.taken, f.more INTO v_ws, v_ws_more
+		FROM workhooks.worksome_hire_fold(false, 5000) AS f;
 	EXCEPTION WHEN OTHERS THEN
 		RAISE WARNING 'workhooks: deriving the queued Worksome hire deliveries failed: %', SQLERRM;
 	END;
-	RETURN CASE WHEN v_tl >= 20000 OR v_ws >= 5000 THEN 2
+	RETURN CASE WHEN v_tl >= 20000 OR v_ws_more THEN 2
 		    WHEN v_tl < 0 OR v_ws < 0 THEN 1
 		    ELSE 0 END;
 END

@@ -390,7 +390,7 @@ is "$(sql "SELECT count(*) FROM workhooks.worksome_hire_pending WHERE delivery_i
 # rolled back: a constraint made for the test refuses one version.)
 out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
 	BEGIN;
-	SELECT workhooks.worksome_hire_fold(true) >= 0;
+	SELECT (workhooks.worksome_hire_fold(true)).taken >= 0;
 	ALTER TABLE workhooks.worksome_hire_version ADD CONSTRAINT test_refuse
 		CHECK (job_name IS DISTINCT FROM 'refused-$RUN') NOT VALID;
 	SELECT count(*) FROM (SELECT workhooks.store_worksome_hire_many('worksome',
@@ -403,10 +403,10 @@ out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
 		'{NULL,NULL}', '{NULL,NULL}', ARRAY['W-bad-$RUN', 'W-good-$RUN'], '{NULL,NULL}')
 		FROM (SELECT '$(hire_body "x-$RUN" active)'::text AS b) AS x) AS s;
 	SET client_min_messages = error;
-	SELECT workhooks.worksome_hire_fold(true);
+	SELECT taken FROM workhooks.worksome_hire_fold(true);
 	SELECT hire_id || ' ' || (error LIKE '23514: %test_refuse%') FROM workhooks.worksome_hire_pending WHERE hire_id LIKE '%-$RUN';
 	SELECT hire_key FROM workhooks.worksome_hire WHERE hire_key IN ('bad-$RUN', 'good-$RUN');
-	SELECT 'again ' || workhooks.worksome_hire_fold(true);
+	SELECT 'again ' || taken FROM workhooks.worksome_hire_fold(true);
 	ALTER TABLE workhooks.worksome_hire_version DROP CONSTRAINT test_refuse;
 	SELECT 'rederived ' || workhooks.rederive('worksome', 'worksome', now());
 	SELECT count(*) FROM workhooks.worksome_hire_pending WHERE hire_id LIKE '%-$RUN';
@@ -428,7 +428,7 @@ rederived 2
 # call: 5,000, about half a second); with p_wait all of them.
 out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
 	BEGIN;
-	SELECT workhooks.worksome_hire_fold(true) >= 0;
+	SELECT (workhooks.worksome_hire_fold(true)).taken >= 0;
 	SELECT count(*) FROM (SELECT workhooks.store_worksome_hire_many('worksome',
 		array_fill('hireUpdated'::text, ARRAY[3]),
 		ARRAY(SELECT replace(b, 'Tester', 'Tester ' || i) FROM generate_series(1, 3) AS i),
@@ -439,19 +439,19 @@ out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DB_CONNINFO" 2>&1 <<-SQL
 		array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]),
 		array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]), array_fill(NULL::text, ARRAY[3]))
 		FROM (SELECT '$(hire_body "lim-$RUN" active)'::text AS b) AS x) AS s;
-	SELECT workhooks.worksome_hire_fold(false, 2);
+	SELECT taken, more FROM workhooks.worksome_hire_fold(false, 2);
 	SELECT count(*) FROM workhooks.worksome_hire_pending WHERE hire_id LIKE 'lim%-$RUN';
-	SELECT workhooks.worksome_hire_fold(true);
+	SELECT taken FROM workhooks.worksome_hire_fold(true);
 	SELECT count(*) FROM workhooks.worksome_hire WHERE hire_key LIKE 'lim%-$RUN';
 	ROLLBACK;
 SQL
 )
 is "$out" "t
 3
-2
+2|t
 1
 1
-3" "worksome_hire_fold(): at most p_limit deliveries a call, the rest with p_wait"
+3" "worksome_hire_fold(): at most p_limit deliveries a call (and says more), the rest with p_wait"
 
 # People at psql: the reader role sees the Worksome tables and views.
 is "$(sql_ro "SELECT count(*) > 0 FROM workhooks.worksome_hire_current")" t "workhooks_ro can read worksome_hire_current"
