@@ -27,7 +27,7 @@
  * sql/NNN_*.sql.  /healthz answers 503 while workhooks.schema_migration
  * holds an older one (migrations not applied yet).
  */
-#define DB_SCHEMA_VERSION	6
+#define DB_SCHEMA_VERSION	7
 
 struct db {
 	const char	*conninfo;	/* borrowed from the config */
