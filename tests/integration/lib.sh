@@ -248,6 +248,21 @@ derive_queued() {
 	sql "SELECT workhooks.worksome_hire_fold(true)" >/dev/null 2>&1 || true
 }
 
+# hold_fold_lock KEY SECONDS: another session holds a fold's advisory lock
+# (KEY: sql/code/71-worker_timeline_fold.sql's or 46-worksome_hire_fold
+# .sql's) for SECONDS, so that no worker's fold runs meanwhile; returns
+# once it is held, the session's PID in HOLDER (wait for it).
+hold_fold_lock() {
+	psql -X -q -d "$DB_CONNINFO" -c "SELECT pg_advisory_lock($1); SELECT pg_sleep($2)" >/dev/null 2>&1 &
+	HOLDER=$!
+	for _ in $(seq 50); do
+		[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+			AND ((classid::bigint << 32) | objid::bigint) = $1")" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 sql_ro() {
 	local q=$1
 	shift

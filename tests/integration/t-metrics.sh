@@ -113,13 +113,7 @@ is "$((phn - phn0)) $((phr - phr0))" "3 2" "deliveries_per_hour counted the 3 ne
 # waiting, rows whose derivation failed, the oldest waiting row's age. A
 # session holds the Worksome fold's lock meanwhile, so that no worker's
 # fold takes the rows made here (they name no stored delivery).
-psql -X -q -d "$DB_CONNINFO" -c "SELECT pg_advisory_lock(7734812611947306); SELECT pg_sleep(5)" >/dev/null 2>&1 &
-holder=$!
-for _ in $(seq 50); do
-	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
-		AND ((classid::bigint << 32) | objid::bigint) = 7734812611947306")" = 1 ] && break
-	sleep 0.1
-done
+hold_fold_lock 7734812611947306 5
 sql "INSERT INTO workhooks.worksome_hire_pending (delivery_id, received_at, event, error)
 	VALUES (-1, now() - interval '120 s', 'hireUpdated', NULL), (-2, now(), 'hireUpdated', 'test: refused')" >/dev/null
 scrape
@@ -133,7 +127,7 @@ _t_check $? "workhooks_queued_oldest_seconds: the oldest waiting row is 120 s ol
 like "$(metric 'workhooks_queued{queue="worker_timeline",state="waiting"}')" '^[0-9]+$' \
 	"workhooks_queued has the timeline queue too"
 sql "DELETE FROM workhooks.worksome_hire_pending WHERE delivery_id IN (-1, -2)" >/dev/null
-wait "$holder"
+wait "$HOLDER"
 
 now=$(date +%s)
 sec=$(num "$(metric "$K_SEC")")

@@ -120,16 +120,10 @@ is "$(sql "BEGIN; SELECT workhooks.worker_timeline_fold(true) >= 0; INSERT INTO 
 	SELECT 'more-$RUN', '2020-01-01Z', NULL, now() FROM generate_series(1, 20001);
 	SELECT workhooks.fold(); SELECT workhooks.fold(); ROLLBACK" | tr '\n' ' ')" \
 	"t 2 0 " "fold(): 2 (again at once) while a fold takes its whole limit, then 0"
-psql -X -q -d "$DB_CONNINFO" -c "SELECT pg_advisory_lock(7734812611947305); SELECT pg_sleep(3)" >/dev/null 2>&1 &
-holder=$!
-for _ in $(seq 50); do
-	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
-		AND ((classid::bigint << 32) | objid::bigint) = 7734812611947305")" = 1 ] && break
-	sleep 0.1
-done
+hold_fold_lock 7734812611947305 3
 is "$(sql "SELECT workhooks.fold(), workhooks.worker_timeline_fold()")" "1|-1" \
 	"fold(): 1 (again in a second) while another fold holds a queue; the part says -1"
-wait "$holder"
+wait "$HOLDER"
 # The workers fold the queue themselves (workhooks.fold(), about once a
 # second while they store): a change queued is in the table within a
 # few seconds, with no other delivery after it.
