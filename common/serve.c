@@ -346,6 +346,8 @@ wake_flush(struct worker *w, int force)
  * one works; its rows stay queued.
  */
 #define FOLD_INTERVAL_MS	1000
+/* w->fold_due: none, a FOLD_INTERVAL_MS after the last fold, at once. */
+enum { FOLD_NONE, FOLD_LATER, FOLD_NOW };
 
 /* Milliseconds until the fold is due: -1 when none is, 0 when now. */
 static long
@@ -353,8 +355,10 @@ fold_due_in(const struct worker *w)
 {
 	long left;
 
-	if (!w->fold_due)
+	if (w->fold_due == FOLD_NONE)
 		return -1;
+	if (w->fold_due == FOLD_NOW)
+		return 0;
 	left = FOLD_INTERVAL_MS - wtime_ms_since(&w->fold_last);
 	return left > 0 ? left : 0;
 }
@@ -365,9 +369,9 @@ fold_flush(struct worker *w, int force)
 {
 	PGresult *res = NULL;
 	char why[512];
-	int again;
+	const char *again;
 
-	if (!w->fold_due || (!force && fold_due_in(w) > 0))
+	if (w->fold_due == FOLD_NONE || (!force && fold_due_in(w) > 0))
 		return;
 	if (w->fold.name == NULL) {
 		w->fold.name = "workhooks_fold";
@@ -376,9 +380,9 @@ fold_flush(struct worker *w, int force)
 	}
 	why[0] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &w->fold_last);
-	w->fold_due = 0;
+	w->fold_due = FOLD_NONE;
 	if (db_exec(&w->db, &w->fold, NULL, &res, why, sizeof(why)) != ST_OK) {
-		w->fold_due = 1;
+		w->fold_due = FOLD_LATER;
 		if (!w->fold_failing)
 			log_warn("%s: the work queued for later "
 			    "(workhooks.fold()) failed, tried again every "
@@ -394,12 +398,12 @@ fold_flush(struct worker *w, int force)
 	 * another worker's fold held a queue (what this worker stored since
 	 * may be left), again in an interval.
 	 */
-	if (PQntuples(res) == 1) {
-		again = atoi(PQgetvalue(res, 0, 0));
-		if (again > 0)
-			w->fold_due = 1;
-		if (again > 1)
-			w->fold_last.tv_sec -= FOLD_INTERVAL_MS / 1000 + 1;
+	if (PQntuples(res) == 1 && PQnfields(res) == 1) {
+		again = PQgetvalue(res, 0, 0);
+		if (strcmp(again, "1") == 0)
+			w->fold_due = FOLD_LATER;
+		else if (strcmp(again, "2") == 0)
+			w->fold_due = FOLD_NOW;
 	}
 	PQclear(res);
 }
@@ -465,8 +469,8 @@ store_done(struct request *req, const char *id, const char *times)
 	req->delivery = strtoll(id, &end, 10);
 	req->times_received = strtoll(times, &end, 10);
 	wake_note(req->w, req->delivery);
-	if (req->ep->folds)
-		req->w->fold_due = 1;
+	if (req->ep->folds && req->w->fold_due == FOLD_NONE)
+		req->w->fold_due = FOLD_LATER;
 	if (asprintf(&reply, "{\"status\":\"ok\",\"delivery\":%lld,"
 	    "\"duplicate\":%s}", req->delivery,
 	    req->times_received > 1 ? "true" : "false") < 0)
@@ -1198,7 +1202,7 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 {
 	struct pollfd pfd;
 	struct timespec ts;
-	long left;
+	long left, fold;
 	int rc;
 
 	for (;;) {
@@ -1214,8 +1218,8 @@ next_request(struct worker *w, FCGX_Request *fr, const sigset_t *waitmask)
 		pfd.revents = 0;
 		/* A noted wake-up or a due fold bounds the wait. */
 		left = wake_due_in(w);
-		if (fold_due_in(w) >= 0 && (left < 0 || fold_due_in(w) < left))
-			left = fold_due_in(w);
+		if ((fold = fold_due_in(w)) >= 0 && (left < 0 || fold < left))
+			left = fold;
 		if (left >= 0) {
 			ts.tv_sec = left / 1000;
 			ts.tv_nsec = (left % 1000) * 1000000;
@@ -1407,7 +1411,7 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 		}
 		slot_ready(&slots[0]);
 		/* A fold first: what an earlier run left queued. */
-		w.fold_due = ep->folds;
+		w.fold_due = ep->folds ? FOLD_LATER : FOLD_NONE;
 		log_debug("serving FastCGI");
 		/*
 		 * Signals are delivered only while waiting for a request

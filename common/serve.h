@@ -54,7 +54,7 @@ struct worker {
 	long long		 wake_id;	/* newest delivery not yet announced; 0: none */
 	struct timespec		 wake_last;	/* when the last wake-up went (monotonic) */
 	struct db_stmt		 fold;		/* workhooks.fold(), made at first use */
-	int			 fold_due;	/* stored since the last fold (or started) */
+	int			 fold_due;	/* serve.c FOLD_*: when the next fold is */
 	int			 fold_failing;	/* the last fold failed (logged once) */
 	struct timespec		 fold_last;	/* when the last fold ran (monotonic) */
 	void			*data;		/* handler's own per-process state */

@@ -50,11 +50,11 @@ AS $$
 	SELECT 'queued', 'worker_timeline', 'waiting', NULL, count(*)::float8
 	FROM workhooks.worker_timeline_pending
 	UNION ALL
-	SELECT 'queued', 'worksome_hire', s.state, NULL,
-	       count(*) FILTER (WHERE (q.error IS NULL) = (s.state = 'waiting'))::float8
-	FROM (VALUES ('waiting'), ('failed')) AS s(state)
-	LEFT JOIN workhooks.worksome_hire_pending AS q ON true
-	GROUP BY s.state
+	SELECT 'queued', 'worksome_hire', v.state, NULL, v.n::float8
+	FROM (SELECT count(*) FILTER (WHERE error IS NULL) AS waiting,
+		     count(*) FILTER (WHERE error IS NOT NULL) AS failed
+	      FROM workhooks.worksome_hire_pending) AS c,
+	     LATERAL (VALUES ('waiting', c.waiting), ('failed', c.failed)) AS v(state, n)
 	UNION ALL
 	SELECT 'queued_oldest_seconds', 'worker_timeline', NULL, NULL,
 	       coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8
