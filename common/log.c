@@ -1,4 +1,5 @@
 /* log — escaped, printf-checked lines on stderr. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,17 @@
 
 static const char	*prog = "workhooks";
 static enum log_level	 level = LOG_INFO;
+static long		 pid;	/* getpid() once: a system call a line else */
+
+/*
+ * Lines held by log_hold() until log_release(): a worker answering a batch
+ * writes its lines in one write(2) instead of one each (a wake-up of
+ * journald each on a systemd host).  A line that does not fit is written
+ * after what is held, at once.
+ */
+static char	 held[16384];
+static size_t	 nheld;
+static int	 holding;
 
 static const char *const names[] = { "error", "warn", "info", "debug" };
 /* syslog(3) priorities of the levels: LOG_ERR, LOG_WARNING, LOG_INFO... */
@@ -23,6 +35,37 @@ log_init(const char *progname)
 		return;
 	p = strrchr(progname, '/');
 	prog = p != NULL ? p + 1 : progname;
+}
+
+static void
+write_all(const char *buf, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(STDERR_FILENO, buf, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;		/* nowhere to say so */
+		}
+		buf += k;
+		n -= (size_t)k;
+	}
+}
+
+void
+log_hold(void)
+{
+	holding = 1;
+}
+
+void
+log_release(void)
+{
+	if (nheld > 0)
+		write_all(held, nheld);
+	nheld = 0;
+	holding = 0;
 }
 
 void
@@ -60,8 +103,9 @@ stamp(char *buf, size_t size)
 void
 log_msg(enum log_level l, const char *fmt, ...)
 {
-	char when[40], line[2048];
+	char when[40], line[2048], out[2200];
 	va_list ap;
+	int n;
 
 	if (l > level)
 		return;
@@ -69,9 +113,26 @@ log_msg(enum log_level l, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	stamp(when, sizeof(when));
-	fprintf(stderr, "<%d>%s %s[%ld] %s: %s\n", prio[l], when, prog,
-	    (long)getpid(), names[l], line);
-	fflush(stderr);
+	if (pid == 0)
+		pid = (long)getpid();
+	n = snprintf(out, sizeof(out), "<%d>%s %s[%ld] %s: %s\n", prio[l],
+	    when, prog, pid, names[l], line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out)) {
+		n = sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	fflush(stderr);		/* what was written there first stays first */
+	if (holding && nheld + (size_t)n <= sizeof(held)) {
+		memcpy(held + nheld, out, (size_t)n);
+		nheld += (size_t)n;
+		return;
+	}
+	if (nheld > 0)
+		write_all(held, nheld);
+	nheld = 0;
+	write_all(out, (size_t)n);
 }
 
 /* Bytes kept as they are: printable ASCII but '"' (and '\\' unless keep_bs). */

@@ -25,6 +25,12 @@ int	log_level_parse(const char *, enum log_level *);
 
 void	log_msg(enum log_level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Between log_hold() and log_release() lines are kept and then written
+ * together (a batch's request lines: common/serve.c).
+ */
+void	log_hold(void);
+void	log_release(void);
 #define log_err(...)	log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)

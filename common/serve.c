@@ -1438,12 +1438,16 @@ serve_main(const struct endpoint *ep, int argc, char *argv[])
 					break;
 			}
 			store_pending(&w, slots, n);
+			/* The batch's log lines in one write (log_hold()). */
+			if (n > 1)
+				log_hold();
 			for (i = 0; i < n; i++) {
 				handle_end(&w, &slots[i]);
 				if (i > 0)
 					slots[i].fr.keepConnection = 0;
 				io_finish(&slots[i]);
 			}
+			log_release();
 			/* After the answers are out: never delays one. */
 			wake_flush(&w, 0);
 			fold_flush(&w, 0);

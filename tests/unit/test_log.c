@@ -394,6 +394,57 @@ test_request_line(void)
 	fclose(f);
 }
 
+/*
+ * log_hold() keeps the lines of a batch until log_release() writes them,
+ * in order; a line too long to keep is written at once, after them; no
+ * line is cut or lost.
+ */
+static void
+test_hold(void)
+{
+	static char buf[262144];
+	char want[64];
+	FILE *f;
+	size_t n;
+	int fd, saved, i, inorder;
+	long end0, end1;
+
+	if ((f = tmpfile()) == NULL)
+		abort();
+	fflush(stderr);
+	saved = dup(2);
+	fd = fileno(f);
+	dup2(fd, 2);
+	log_hold();
+	for (i = 0; i < 3; i++)
+		log_info("held line %d", i);
+	end0 = lseek(fd, 0, SEEK_END);
+	log_release();
+	end1 = lseek(fd, 0, SEEK_END);
+	log_info("after");
+	log_hold();
+	for (i = 3; i < 400; i++)	/* more than the hold keeps */
+		log_info("held line %d %0200d", i, 0);
+	log_release();
+	dup2(saved, 2);
+	close(saved);
+	ok(end0 == 0 && end1 > 0, "log_hold: nothing written until "
+	    "log_release (%ld, then %ld bytes)", end0, end1);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	inorder = strstr(buf, "held line 2") != NULL &&
+	    strstr(buf, "held line 2") < strstr(buf, "after");
+	for (i = 3; i < 400 && inorder; i++) {
+		snprintf(want, sizeof(want), "held line %d 0", i);
+		inorder = strstr(buf, want) != NULL;
+	}
+	ok(inorder && strstr(buf, "held line 0") < strstr(buf, "held line 1"),
+	    "log_hold: every held line written once released, in order, "
+	    "including those past what the hold keeps");
+}
+
 int
 main(void)
 {
@@ -405,5 +456,6 @@ main(void)
 	test_status();
 	test_rejects();
 	test_request_line();
+	test_hold();
 	return tap_done();
 }
