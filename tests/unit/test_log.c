@@ -341,6 +341,28 @@ test_rejects(void)
 	    "before the table is full");
 }
 
+/* stderr into a temporary file until capture_end(); *saved keeps fd 2. */
+static FILE *
+capture_begin(int *saved)
+{
+	FILE *f;
+
+	if ((f = tmpfile()) == NULL)
+		abort();
+	fflush(stderr);
+	*saved = dup(2);
+	dup2(fileno(f), 2);
+	return f;
+}
+
+static void
+capture_end(int saved)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+}
+
 /*
  * Issue 7 §2.14: a database message was escaped by log_pqmsg and again by
  * log_request, so a '"' showed as \x5cx22.  The request line is read
@@ -352,16 +374,11 @@ test_request_line(void)
 	struct log_request r;
 	char why[256], line[1024];
 	FILE *f;
-	int fd, saved;
+	int saved;
 
 	log_pqmsg(why, sizeof(why), "ERROR:  invalid input syntax for type "
 	    "json: \"x\"\n");
-	if ((f = tmpfile()) == NULL)
-		abort();
-	fflush(stderr);
-	saved = dup(2);
-	fd = fileno(f);
-	dup2(fd, 2);
+	f = capture_begin(&saved);
 	memset(&r, 0, sizeof(r));
 	r.endpoint = "updatedge/x";
 	r.method = "POST\r\n";
@@ -374,9 +391,7 @@ test_request_line(void)
 	r.http = 400;
 	r.reason = "raw \"quote\"\x01";
 	log_request(&r);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
+	capture_end(saved);
 	rewind(f);
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
@@ -409,12 +424,8 @@ test_hold(void)
 	int fd, saved, i, inorder;
 	long end0, end1;
 
-	if ((f = tmpfile()) == NULL)
-		abort();
-	fflush(stderr);
-	saved = dup(2);
+	f = capture_begin(&saved);
 	fd = fileno(f);
-	dup2(fd, 2);
 	log_hold();
 	for (i = 0; i < 3; i++)
 		log_info("held line %d", i);
@@ -426,8 +437,7 @@ test_hold(void)
 	for (i = 3; i < 400; i++)	/* more than the hold keeps */
 		log_info("held line %d %0200d", i, 0);
 	log_release();
-	dup2(saved, 2);
-	close(saved);
+	capture_end(saved);
 	ok(end0 == 0 && end1 > 0, "log_hold: nothing written until "
 	    "log_release (%ld, then %ld bytes)", end0, end1);
 	rewind(f);
