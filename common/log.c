@@ -123,7 +123,7 @@ log_msg(enum log_level l, const char *fmt, ...)
 		n = sizeof(out) - 1;
 		out[n - 1] = '\n';
 	}
-	fflush(stderr);		/* what was written there first stays first */
+	fflush(stderr);		/* anything stdio holds for fd 2 goes first */
 	if (holding && nheld + (size_t)n <= sizeof(held)) {
 		memcpy(held + nheld, out, (size_t)n);
 		nheld += (size_t)n;

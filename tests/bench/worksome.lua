@@ -11,8 +11,8 @@ local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 -- The lines are read one a request, not loaded at init: loaded whole, the
 -- files (about 90 MB a thread at 16 connections) took wrk 2.3 s of CPU
 -- more than a file of 2,000 lines in a 4 s run against nginx's "return
--- 200", about 80 us a request of a Worksome run on the 2-core machine,
--- taken from the stack under test (README "Benchmark").
+-- 200", mostly before and after the timed window, and the per-part CPU of
+-- the report put it all on wrk (README "Benchmark").
 local file
 local again = false
 
